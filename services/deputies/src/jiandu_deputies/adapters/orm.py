@@ -1,0 +1,14 @@
+"""Tables of the deputies service: for now the kernel's outbox and inbox."""
+
+from __future__ import annotations
+
+from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
+from sqlalchemy import MetaData
+
+metadata = MetaData()
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+
+
+def start_mappers() -> None:
+    """No domain classes are mapped yet."""

@@ -1,0 +1,14 @@
+"""HTTP API of the deputies service (health, readiness and the catalogue come from the kernel)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter
+from jiandu_shared.clock import Clock
+
+from jiandu_deputies.service_layer.unit_of_work import DeputiesUnitOfWork
+
+
+def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRouter:
+    return APIRouter(tags=["deputies"])

@@ -1,0 +1,22 @@
+"""The finance service as the kernel wires it."""
+
+from __future__ import annotations
+
+from jiandu_shared.service import ServiceSpec
+
+from jiandu_finance import SERVICE_NAME
+from jiandu_finance.adapters import orm
+from jiandu_finance.entrypoints import consumers, http
+from jiandu_finance.service_layer.unit_of_work import FinanceUnitOfWork
+
+SPEC = ServiceSpec(
+    name=SERVICE_NAME,
+    title="Jiandu finance",
+    description="Budget review, audit rectification, state assets, government debt (预决算审查、审计整改、国有资产、政府债务).",
+    metadata=orm.metadata,
+    migrations="jiandu_finance:migrations",
+    start_mappers=orm.start_mappers,
+    unit_of_work=FinanceUnitOfWork,
+    register_consumers=consumers.register,
+    routers=lambda uow, clock: [http.build_router(uow, clock)],
+)

@@ -1,0 +1,14 @@
+"""HTTP API of the finance service (health, readiness and the catalogue come from the kernel)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter
+from jiandu_shared.clock import Clock
+
+from jiandu_finance.service_layer.unit_of_work import FinanceUnitOfWork
+
+
+def build_router(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> APIRouter:
+    return APIRouter(tags=["finance"])

@@ -1,0 +1,3 @@
+"""Notifications service: delivery, reminders, escalation, partner-agency subscriptions."""
+
+SERVICE_NAME = "notifications"

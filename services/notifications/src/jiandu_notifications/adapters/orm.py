@@ -1,0 +1,46 @@
+"""Tables of the notifications service and the mapping of domain classes onto them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
+from jiandu_shared.storage.types import UtcDateTime
+from sqlalchemy import Column, Enum, Index, MetaData, String, Table, Text, Uuid, event
+from sqlalchemy.orm import registry
+
+from jiandu_notifications.domain.model import Channel, Notification, RecipientRole
+
+metadata = MetaData()
+mapper_registry = registry(metadata=metadata)
+
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("recipient_role", Enum(RecipientRole, native_enum=False, length=40), nullable=False),
+    Column("channel", Enum(Channel, native_enum=False, length=20), nullable=False),
+    Column("kind", String(100), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("correlation_id", String(128), nullable=False, index=True),
+    Column("source_event_id", Uuid, nullable=False),
+    Column("source_event_type", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("read_at", UtcDateTime(), nullable=True),
+    Index("ix_notifications_recipient", "recipient_role", "created_at"),
+)
+
+
+def start_mappers() -> None:
+    if mapper_registry.mappers:
+        return
+    mapper_registry.map_imperatively(Notification, notifications)
+
+
+@event.listens_for(Notification, "load")
+def _init_events(target: Any, _context: Any) -> None:
+    target.events = []

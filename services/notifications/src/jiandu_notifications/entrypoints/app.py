@@ -1,0 +1,17 @@
+"""Entry points: ``uvicorn --factory jiandu_notifications.entrypoints.app:create`` and the AsyncAPI source."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from faststream import FastStream
+from jiandu_shared import service
+
+from jiandu_notifications.bootstrap import SPEC
+
+
+def create() -> FastAPI:
+    return service.bootstrap(SPEC).app
+
+
+def asyncapi() -> FastStream:
+    return service.asyncapi(SPEC)

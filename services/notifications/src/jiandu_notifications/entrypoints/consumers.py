@@ -1,0 +1,22 @@
+"""Event subscribers of the notifications service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from jiandu_shared.clock import Clock
+from jiandu_shared.contracts import Envelope
+from jiandu_shared.contracts.topics import ProposalSubmitted
+from jiandu_shared.messaging.consumer import EventRouter
+
+from jiandu_notifications.service_layer import handlers
+from jiandu_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
+
+
+def register(events: EventRouter, uow: Callable[[], NotificationsUnitOfWork], clock: Clock) -> None:
+    """Subscribe this service's handlers; called once by the bootstrap."""
+
+    @events.subscriber(ProposalSubmitted)
+    async def notify_staff_of_proposal(envelope: Envelope[ProposalSubmitted]) -> None:
+        """Tell committee staff that a supervision-topic proposal arrived."""
+        await handlers.notify_staff_of_proposal(envelope, uow(), clock)

@@ -1,0 +1,141 @@
+"""``jiandu-up``: run the whole platform on one machine and stop it cleanly.
+
+Starts RabbitMQ when it is local and not running (``deploy/local/rabbitmq.sh``), then the four
+services as uvicorn processes with SQLite defaults, waits until each answers ``/readyz``,
+prints their URLs, and on Ctrl-C or SIGTERM stops the services, then the RabbitMQ it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.error import URLError
+from urllib.parse import urlparse
+from urllib.request import urlopen
+
+from jiandu_shared.settings import DEFAULT_PORTS, PlatformSettings, service_settings
+
+SERVICES = ("topics", "deputies", "finance", "notifications")
+ROOT = Path(__file__).resolve().parents[3]
+RABBITMQ_SCRIPT = ROOT / "deploy" / "local" / "rabbitmq.sh"
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _ensure_rabbitmq(platform: PlatformSettings) -> bool:
+    """Start a local RabbitMQ when needed; True when this launcher started it."""
+    url = urlparse(platform.rabbit_url)
+    host, port = url.hostname or "127.0.0.1", url.port or 5672
+    if _reachable(host, port):
+        return False
+    if host not in {"127.0.0.1", "localhost", "::1"}:
+        sys.exit(f"RabbitMQ at {host}:{port} is not reachable")
+    subprocess.run(["bash", str(RABBITMQ_SCRIPT), "ensure"], check=True)
+    return True
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urlopen(f"{url}/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (URLError, OSError):
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run the Jiandu platform locally")
+    parser.add_argument("--services", nargs="*", default=list(SERVICES), choices=SERVICES)
+    parser.add_argument("--no-rabbitmq", action="store_true", help="do not start RabbitMQ")
+    args = parser.parse_args()
+
+    platform = PlatformSettings()
+    platform.data_dir.mkdir(parents=True, exist_ok=True)
+    started_rabbitmq = False if args.no_rabbitmq else _ensure_rabbitmq(platform)
+
+    stopping = False
+
+    def request_stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    urls: dict[str, str] = {}
+    for name in args.services:
+        settings = service_settings(name)
+        url = f"http://{platform.host}:{settings.port}"
+        urls[name] = url
+        processes[name] = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                f"jiandu_{name}.entrypoints.app:create",
+                "--host",
+                platform.host,
+                "--port",
+                str(settings.port),
+                "--log-level",
+                platform.log_level.lower(),
+                "--no-access-log",
+            ],
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,  # Ctrl-C reaches the launcher only; it stops them in order
+        )
+    try:
+        for name, process in processes.items():
+            if not _wait_ready(urls[name], process, timeout=60) and not stopping:
+                raise SystemExit(f"{name} did not become ready at {urls[name]}/readyz")
+        if not stopping:
+            print("\nJiandu is running:", flush=True)
+            for name, url in urls.items():
+                print(f"  {name:<14} {url}   (API docs: {url}/docs)", flush=True)
+            print("Press Ctrl-C to stop.\n", flush=True)
+        while not stopping:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    raise SystemExit(f"{name} exited with code {process.returncode}")
+            time.sleep(0.5)
+    finally:
+        print("Stopping services...", flush=True)
+        for process in processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if started_rabbitmq:
+            print("Stopping RabbitMQ...", flush=True)
+            subprocess.run(["bash", str(RABBITMQ_SCRIPT), "stop"], check=False)
+        print("Stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    main()
+
+
+__all__ = ["DEFAULT_PORTS", "main"]

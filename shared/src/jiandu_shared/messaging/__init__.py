@@ -1,0 +1,1 @@
+"""Messaging kernel: topology, broker, outbox relay, inbox, consumers."""

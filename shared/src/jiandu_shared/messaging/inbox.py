@@ -1,0 +1,31 @@
+"""The idempotent inbox: ``(consumer, event_id)`` recorded in the consumer's own transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jiandu_shared.clock import utcnow
+from jiandu_shared.contracts import Envelope, EventData
+
+
+async def first_delivery(
+    session: AsyncSession, inbox: Table, consumer: str, envelope: Envelope[EventData]
+) -> bool:
+    """Record the event for ``consumer``; False when it was already handled (a duplicate).
+
+    A concurrent duplicate that slips past the check fails on the primary key at commit and is
+    redelivered, then seen here as handled.
+    """
+    event_id = str(envelope.event_id)
+    seen = await session.scalar(
+        select(inbox.c.event_id).where(inbox.c.consumer == consumer, inbox.c.event_id == event_id)
+    )
+    if seen is not None:
+        return False
+    await session.execute(
+        insert(inbox).values(
+            consumer=consumer, event_id=event_id, event_type=envelope.type, received_at=utcnow()
+        )
+    )
+    return True

@@ -1,0 +1,33 @@
+"""Writing events to the outbox, in the transaction of the state change that caused them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opentelemetry import propagate
+from sqlalchemy import Table, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jiandu_shared.contracts import Envelope, EventData
+
+
+def outbox_row(envelope: Envelope[EventData]) -> dict[str, Any]:
+    trace_headers: dict[str, str] = {}
+    propagate.inject(trace_headers)
+    return {
+        "event_id": str(envelope.event_id),
+        "event_type": envelope.type,
+        "aggregate_key": envelope.data.aggregate_key(),
+        "correlation_id": envelope.correlation_id,
+        "payload": envelope.model_dump_json(),
+        "trace_headers": trace_headers,
+        "created_at": envelope.occurred_at,
+        "attempts": 0,
+    }
+
+
+async def add_to_outbox(
+    session: AsyncSession, outbox: Table, envelopes: list[Envelope[EventData]]
+) -> None:
+    if envelopes:
+        await session.execute(insert(outbox), [outbox_row(e) for e in envelopes])

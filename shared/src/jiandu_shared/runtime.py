@@ -1,0 +1,107 @@
+"""What every service runs besides its domain: database, broker, subscribers, outbox relay.
+
+``ServiceRuntime.start`` migrates the database, then connects to RabbitMQ in the background
+(retrying), so the HTTP API accepts work while the broker is away: events wait in the outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from faststream.rabbit import RabbitBroker
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from sqlalchemy import MetaData
+
+from jiandu_shared import telemetry
+from jiandu_shared.messaging.broker import declare_topology, make_broker
+from jiandu_shared.messaging.consumer import EventRouter
+from jiandu_shared.messaging.relay import OutboxRelay
+from jiandu_shared.settings import ServiceSettings
+from jiandu_shared.storage import migrations
+from jiandu_shared.storage.database import Database
+
+logger = logging.getLogger("jiandu.runtime")
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        metadata: MetaData,
+        migrations_location: str,
+        *,
+        span_processors: tuple[SpanProcessor, ...] = (),
+    ) -> None:
+        self.settings = settings
+        self.name = settings.name
+        self.metadata = metadata
+        self.migrations_location = migrations_location
+        platform = settings.platform
+        self.tracer_provider: TracerProvider = telemetry.tracer_provider(
+            self.name, platform.otlp_endpoint, span_processors
+        )
+        self.database = Database(settings.effective_database_url)
+        telemetry.instrument_engine(self.database.engine, self.tracer_provider)
+        self.broker: RabbitBroker = make_broker(platform, self.name, self.tracer_provider)
+        self.events = EventRouter(self.name, delivery_limit=platform.delivery_limit)
+        self.relay = OutboxRelay(
+            self.database,
+            metadata.tables["outbox"],
+            self.broker,
+            batch_size=platform.relay_batch_size,
+            poll_seconds=platform.relay_poll_seconds,
+            publish_timeout=platform.publish_timeout_seconds,
+        )
+        self._tasks: list[asyncio.Task[None]] = []
+        self.broker_connected = asyncio.Event()
+
+    def include_subscribers(self) -> None:
+        """Attach the service's subscribers to the broker (after they were registered)."""
+        self.broker.include_router(self.events.router)
+
+    async def migrate(self) -> None:
+        await migrations.upgrade(self.settings.effective_database_url, self.migrations_location)
+
+    async def start(self) -> None:
+        await self.migrate()
+        self._tasks.append(asyncio.create_task(self._connect_broker(), name="broker-connect"))
+        self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+
+    async def _connect_broker(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                await self.broker.connect()
+                await declare_topology(self.broker, self.events)
+                await self.broker.start()
+                self.broker_connected.set()
+                logger.info("%s connected to RabbitMQ", self.name)
+                self.relay.wake()
+                return
+            except Exception as exc:
+                logger.warning("%s cannot reach RabbitMQ yet (%s); retrying", self.name, exc)
+                with contextlib.suppress(Exception):
+                    await self.broker.stop()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    async def broker_ready(self) -> bool:
+        if not self.broker_connected.is_set():
+            return False
+        return bool(await self.broker.ping(timeout=1.0))
+
+    async def stop(self) -> None:
+        self.relay.stop()
+        for task in self._tasks:
+            if task.get_name() == "broker-connect":
+                task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, timeout=10)
+        self._tasks.clear()
+        with contextlib.suppress(Exception):
+            await self.broker.stop()
+        await self.database.dispose()
+        self.tracer_provider.shutdown()

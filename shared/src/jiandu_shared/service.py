@@ -1,0 +1,90 @@
+"""Bootstrap of a service from its description: the one place that wires every service.
+
+Each service declares a :class:`ServiceSpec` in its ``bootstrap.py``; :func:`bootstrap` builds
+the runtime (database, broker, relay), the unit-of-work factory, the subscribers and the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from fastapi import APIRouter, FastAPI
+from faststream import FastStream
+from faststream.specification import AsyncAPI
+from opentelemetry.sdk.trace import SpanProcessor
+from sqlalchemy import MetaData
+
+from jiandu_shared.clock import Clock, SystemClock
+from jiandu_shared.messaging.consumer import EventRouter
+from jiandu_shared.runtime import ServiceRuntime
+from jiandu_shared.settings import ServiceSettings, service_settings
+from jiandu_shared.storage.database import Database
+from jiandu_shared.storage.unit_of_work import UnitOfWork
+from jiandu_shared.web.app import create_app
+
+U = TypeVar("U", bound=UnitOfWork)
+
+
+class UnitOfWorkClass(Protocol[U]):  # type: ignore[misc]
+    def __call__(self, database: Database, on_commit: Callable[[], None] | None = None) -> U: ...
+
+
+@dataclass(frozen=True)
+class ServiceSpec(Generic[U]):
+    name: str
+    title: str
+    description: str
+    metadata: MetaData
+    migrations: str  # alembic script location, e.g. "jiandu_topics:migrations"
+    start_mappers: Callable[[], None]
+    unit_of_work: UnitOfWorkClass[U]
+    register_consumers: Callable[[EventRouter, Callable[[], U], Clock], None]
+    routers: Callable[[Callable[[], U], Clock], Sequence[APIRouter]]
+
+
+@dataclass
+class Service(Generic[U]):
+    spec: ServiceSpec[U]
+    runtime: ServiceRuntime
+    app: FastAPI
+    clock: Clock
+
+    def uow(self) -> U:
+        return self.spec.unit_of_work(self.runtime.database, self.runtime.relay.wake)
+
+
+def bootstrap(
+    spec: ServiceSpec[U],
+    settings: ServiceSettings | None = None,
+    clock: Clock | None = None,
+    span_processors: tuple[SpanProcessor, ...] = (),
+) -> Service[U]:
+    spec.start_mappers()
+    settings = settings or service_settings(spec.name)
+    clock = clock or SystemClock()
+    runtime = ServiceRuntime(
+        settings, spec.metadata, spec.migrations, span_processors=span_processors
+    )
+
+    def uow() -> U:
+        return spec.unit_of_work(runtime.database, runtime.relay.wake)
+
+    spec.register_consumers(runtime.events, uow, clock)
+    runtime.include_subscribers()
+    app = create_app(
+        runtime, spec.routers(uow, clock), title=spec.title, description=spec.description
+    )
+    return Service(spec, runtime, app, clock)
+
+
+def asyncapi(spec: ServiceSpec[U]) -> FastStream:
+    """The service's AsyncAPI document source for ``faststream docs gen``; connects nowhere."""
+    service = bootstrap(spec)
+    return FastStream(
+        service.runtime.broker,
+        specification=AsyncAPI(
+            title=f"{spec.title} events", version="0.1.0", description=spec.description
+        ),
+    )

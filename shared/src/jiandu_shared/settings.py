@@ -1,0 +1,62 @@
+"""Settings shared by every service, read from the environment (pydantic-settings).
+
+Common values use the ``JIANDU_`` prefix; per-service values use ``JIANDU_<SERVICE>_``
+(see :func:`service_settings`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PORTS = {"topics": 8001, "deputies": 8002, "finance": 8003, "notifications": 8004}
+
+
+class PlatformSettings(BaseSettings):
+    """Values every service of one deployment shares."""
+
+    model_config = SettingsConfigDict(env_prefix="JIANDU_", extra="ignore")
+
+    rabbit_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    data_dir: Path = Path("data")
+    host: str = "127.0.0.1"
+    otlp_endpoint: str | None = None
+    # HMAC secret for bearer tokens; the default only suits a developer's machine.
+    auth_secret: str = Field(
+        default="jiandu-development-secret-change-in-production", min_length=32
+    )
+    delivery_limit: int = Field(default=5, ge=1)
+    relay_batch_size: int = Field(default=200, ge=1)
+    relay_poll_seconds: float = Field(default=0.5, gt=0)
+    publish_timeout_seconds: float = Field(default=5.0, gt=0)
+    log_level: str = "INFO"
+
+
+class ServiceSettings(BaseSettings):
+    """Values of one service; built by :func:`service_settings` with the service's prefix."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    name: str
+    port: int
+    database_url: str | None = None
+    platform: PlatformSettings = Field(default_factory=PlatformSettings)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.platform.data_dir / self.name}.db"
+
+
+def service_settings(name: str, **overrides: object) -> ServiceSettings:
+    """Settings of service ``name``: ``JIANDU_<NAME>_PORT``, ``JIANDU_<NAME>_DATABASE_URL``."""
+
+    class _Settings(ServiceSettings):
+        model_config = SettingsConfigDict(env_prefix=f"JIANDU_{name.upper()}_", extra="ignore")
+
+    values: dict[str, object] = {"name": name, "port": DEFAULT_PORTS.get(name, 8000)}
+    values.update(overrides)
+    return _Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Storage kernel: async SQLAlchemy for SQLite (embedded default) and PostgreSQL."""

@@ -1,0 +1,72 @@
+"""Alembic per service: each service keeps its own ``migrations`` package; this runs it.
+
+A service's ``migrations/env.py`` is two lines calling :func:`run_env`; its first revision
+calls :func:`create_kernel_tables` for the outbox and inbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from alembic import command, context, op
+from alembic.config import Config
+from sqlalchemy import MetaData, pool
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import async_engine_from_config
+
+from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
+
+
+def alembic_config(database_url: str, script_location: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", script_location)
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+async def upgrade(database_url: str, script_location: str) -> None:
+    """Bring the database to the newest revision (alembic runs its own loop: use a thread)."""
+    config = alembic_config(database_url, script_location)
+    await asyncio.to_thread(command.upgrade, config, "head")
+
+
+def run_env(metadata: MetaData) -> None:
+    """The body of every service's ``env.py``."""
+    config = context.config
+    if context.is_offline_mode():
+        context.configure(
+            url=config.get_main_option("sqlalchemy.url"),
+            target_metadata=metadata,
+            literal_binds=True,
+            render_as_batch=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+
+    def migrate(connection: Connection) -> None:
+        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run_async() -> None:
+        section: dict[str, Any] = config.get_section(config.config_ini_section, {})
+        engine = async_engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
+        async with engine.connect() as connection:
+            await connection.run_sync(migrate)
+        await engine.dispose()
+
+    asyncio.run(run_async())
+
+
+def create_kernel_tables() -> None:
+    metadata = MetaData()
+    bind = op.get_bind()
+    outbox_table(metadata).create(bind)
+    inbox_table(metadata).create(bind)
+
+
+def drop_kernel_tables() -> None:
+    op.drop_table("inbox")
+    op.drop_table("outbox")

@@ -1,0 +1,96 @@
+"""The unit of work: one transaction; new events of the aggregates it saw go to the outbox.
+
+Modelled on cosmicpython's ``SqlAlchemyUnitOfWork``, made async: leaving the block without
+``commit()`` rolls back, and the events raised by aggregates are written to the outbox in the
+same transaction as the state change, so both happen or neither does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from sqlalchemy import MetaData, Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jiandu_shared.contracts import Envelope, EventData, wrap
+from jiandu_shared.messaging.inbox import first_delivery
+from jiandu_shared.messaging.outbox import add_to_outbox
+from jiandu_shared.storage.database import Database
+
+
+class RaisesEvents(Protocol):
+    events: list[EventData]
+
+
+class UnitOfWork:
+    """Base of every service's unit of work; subclasses open repositories in ``_open``."""
+
+    def __init__(
+        self,
+        database: Database,
+        metadata: MetaData,
+        producer: str,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.database = database
+        self.producer = producer
+        self._outbox: Table = metadata.tables["outbox"]
+        self._inbox: Table = metadata.tables["inbox"]
+        self._on_commit = on_commit
+        self._seen: list[RaisesEvents] = []
+        self._loose_events: list[EventData] = []
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> Self:
+        self.session = self.database.session()
+        self._seen = []
+        self._loose_events = []
+        self._open(self.session)
+        return self
+
+    def _open(self, session: AsyncSession) -> None:
+        """Create the service's repositories on ``session``."""
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            # Detach first: a rollback would expire loaded aggregates that callers still read.
+            self.session.expunge_all()
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    def track(self, aggregate: RaisesEvents) -> None:
+        """Remember an aggregate so its events are collected at commit."""
+        if all(a is not aggregate for a in self._seen):
+            self._seen.append(aggregate)
+
+    def emit(self, event: EventData) -> None:
+        """An event that belongs to no loaded aggregate (e.g. a sweep's finding)."""
+        self._loose_events.append(event)
+
+    async def first_delivery(self, consumer: str, envelope: Envelope[Any]) -> bool:
+        return await first_delivery(self.session, self._inbox, consumer, envelope)
+
+    def collect_new_events(self) -> Iterable[EventData]:
+        for aggregate in self._seen:
+            while aggregate.events:
+                yield aggregate.events.pop(0)
+        while self._loose_events:
+            yield self._loose_events.pop(0)
+
+    async def commit(self) -> None:
+        envelopes = [wrap(e, producer=self.producer) for e in self.collect_new_events()]
+        await add_to_outbox(self.session, self._outbox, envelopes)
+        await self.session.commit()
+        if envelopes and self._on_commit is not None:
+            self._on_commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()

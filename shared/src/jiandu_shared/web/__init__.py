@@ -1,0 +1,1 @@
+"""HTTP defaults shared by every service: problem+json, correlation ids, health, auth."""
