@@ -13,14 +13,14 @@ type and wraps the handler so that:
 from __future__ import annotations
 
 import asyncio
-import functools
+import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from faststream import context
 from faststream.exceptions import HandlerException, RejectMessage
 from faststream.rabbit import RabbitRouter
+from faststream.rabbit.annotations import RabbitMessage
 
 from jiandu_shared.contracts import Envelope, EventData
 from jiandu_shared.correlation import correlation_scope
@@ -33,9 +33,9 @@ Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
 MAX_BACKOFF_SECONDS = 2.0
 
 
-def _delivery_count() -> int:
-    message = context.get_local("message")
-    headers = getattr(message, "headers", None) or {}
+def _delivery_count(message: RabbitMessage) -> int:
+    """Deliveries before this one, as a quorum queue counts them."""
+    headers = message.headers or {}
     try:
         return int(headers.get("x-delivery-count", 0))
     except (TypeError, ValueError):
@@ -59,17 +59,17 @@ class EventRouter:
         queue = consumer_queue(subscription, self.delivery_limit)
 
         def decorate(handler: Handler) -> Handler:
-            @functools.wraps(handler)
-            async def with_delivery_policy(envelope: Envelope[Any], *args: Any, **kw: Any) -> Any:
+            async def with_delivery_policy(envelope: Envelope[Any], message: RabbitMessage) -> Any:
                 with correlation_scope(envelope.correlation_id, str(envelope.event_id)):
                     try:
-                        return await handler(envelope, *args, **kw)
+                        return await handler(envelope)
                     except HandlerException:
                         raise
                     except Exception as exc:
-                        count = _delivery_count()
+                        count = _delivery_count(message)
                         logger.exception(
-                            "%s failed on %s (delivery %d of %d); rejecting for redelivery",
+                            "%s failed on %s (delivery %d of at most %d); rejected, to be redelivered "
+                            "or dead-lettered at the limit",
                             subscription.queue_name,
                             envelope.event_id,
                             count + 1,
@@ -77,6 +77,23 @@ class EventRouter:
                         )
                         await asyncio.sleep(min(0.05 * 2**count, MAX_BACKOFF_SECONDS))
                         raise RejectMessage(requeue=True) from exc
+
+            # FastStream validates the body and documents the channel from this signature.
+            with_delivery_policy.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+                [
+                    inspect.Parameter(
+                        "envelope",
+                        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                        annotation=Envelope[data_model],  # type: ignore[valid-type]
+                    ),
+                    inspect.Parameter(
+                        "message", inspect.Parameter.KEYWORD_ONLY, annotation=RabbitMessage
+                    ),
+                ]
+            )
+            with_delivery_policy.__name__ = handler.__name__
+            with_delivery_policy.__qualname__ = handler.__qualname__
+            with_delivery_policy.__doc__ = handler.__doc__
 
             self.router.subscriber(
                 queue,

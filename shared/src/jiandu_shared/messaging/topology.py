@@ -44,7 +44,9 @@ def queue_arguments(subscription: Subscription, delivery_limit: int) -> dict[str
         "x-queue-type": "quorum",
         "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE_NAME,
         "x-dead-letter-routing-key": subscription.queue_name,
-        "x-delivery-limit": delivery_limit,
+        # RabbitMQ dead-letters once a message was *returned* more than x-delivery-limit times;
+        # our delivery_limit counts deliveries, the first one included.
+        "x-delivery-limit": delivery_limit - 1,
         # At-least-once dead-lettering needs reject-publish overflow (quorum queues, 3.10+).
         "x-dead-letter-strategy": "at-least-once",
         "x-overflow": "reject-publish",

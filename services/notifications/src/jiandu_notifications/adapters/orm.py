@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
-from jiandu_shared.storage.types import UtcDateTime
-from sqlalchemy import Column, Enum, Index, MetaData, String, Table, Text, Uuid, event
+from jiandu_shared.storage.types import StrEnumType, UtcDateTime
+from sqlalchemy import Column, Index, MetaData, String, Table, Text, Uuid, event
 from sqlalchemy.orm import registry
 
 from jiandu_notifications.domain.model import Channel, Notification, RecipientRole
@@ -21,8 +21,8 @@ notifications = Table(
     "notifications",
     metadata,
     Column("id", Uuid, primary_key=True),
-    Column("recipient_role", Enum(RecipientRole, native_enum=False, length=40), nullable=False),
-    Column("channel", Enum(Channel, native_enum=False, length=20), nullable=False),
+    Column("recipient_role", StrEnumType(RecipientRole, 40), nullable=False),
+    Column("channel", StrEnumType(Channel, 20), nullable=False),
     Column("kind", String(100), nullable=False),
     Column("title", String(300), nullable=False),
     Column("body", Text, nullable=False),

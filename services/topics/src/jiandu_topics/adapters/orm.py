@@ -6,8 +6,8 @@ from typing import Any
 
 from jiandu_shared.contracts.topics import ProposalSource
 from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
-from jiandu_shared.storage.types import UtcDateTime
-from sqlalchemy import Column, Enum, Integer, MetaData, String, Table, Text, Uuid, event
+from jiandu_shared.storage.types import StrEnumType, UtcDateTime
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, Uuid, event
 from sqlalchemy.orm import registry
 
 from jiandu_topics.domain.model import Proposal, ProposalStatus
@@ -23,7 +23,7 @@ proposals = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("year", Integer, nullable=False, index=True),
-    Column("source", Enum(ProposalSource, native_enum=False, length=40), nullable=False),
+    Column("source", StrEnumType(ProposalSource, 40), nullable=False),
     Column("focus_area", String(100), nullable=False),
     Column("title", String(200), nullable=False),
     Column("rationale", Text, nullable=False),
@@ -31,7 +31,7 @@ proposals = Table(
     Column("submitter_contact", String(200), nullable=True),
     Column("tracking_code", String(20), nullable=False, unique=True),
     Column("secret_hash", String(64), nullable=False),
-    Column("status", Enum(ProposalStatus, native_enum=False, length=40), nullable=False),
+    Column("status", StrEnumType(ProposalStatus, 40), nullable=False),
     Column("submitted_at", UtcDateTime(), nullable=False),
 )
 
