@@ -15,6 +15,8 @@ from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from sqlalchemy import MetaData
 
 from jiandu_shared import telemetry
+from jiandu_shared.contracts import CATALOGUE, Envelope
+from jiandu_shared.messaging.topology import EVENTS_EXCHANGE
 from jiandu_shared.messaging.broker import declare_topology, make_broker
 from jiandu_shared.messaging.consumer import EventRouter
 from jiandu_shared.messaging.relay import OutboxRelay
@@ -54,8 +56,25 @@ class ServiceRuntime:
             poll_seconds=platform.relay_poll_seconds,
             publish_timeout=platform.publish_timeout_seconds,
         )
+        self._document_publications()
         self._tasks: list[asyncio.Task[None]] = []
         self.broker_connected = asyncio.Event()
+
+    def _document_publications(self) -> None:
+        """Declare what this service publishes, so its AsyncAPI document shows it.
+
+        The outbox relay publishes through ``broker.publish``; these publishers only document.
+        """
+        for spec in CATALOGUE:
+            if spec.producer == self.name:
+                self.broker.publisher(
+                    spec.type,
+                    EVENTS_EXCHANGE,
+                    title=spec.type,
+                    description=spec.description,
+                    schema=Envelope[spec.model],  # type: ignore[name-defined]
+                    persist=True,
+                )
 
     def include_subscribers(self) -> None:
         """Attach the service's subscribers to the broker (after they were registered)."""

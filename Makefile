@@ -1,0 +1,57 @@
+# Jiandu: the two commands that matter are `make up` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+SERVICES := topics deputies finance notifications
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+uv:  # uv from PyPI when the machine has none
+	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --user -q uv \
+	  || python3 -m pip install --user -q --break-system-packages uv
+
+env: uv  ## Create the virtual environment from the lock file
+	$(UV) sync --frozen
+
+system-deps:  ## Install RabbitMQ and PostgreSQL 15 from Debian's packages when absent
+	bash deploy/local/rabbitmq.sh install
+	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql-15 >/dev/null; \
+	fi
+
+up: env  ## Run RabbitMQ and the four services (SQLite); Ctrl-C stops everything
+	$(UV) run jiandu-up
+
+test: env system-deps  ## Run every test (unit, service, integration on real RabbitMQ/PostgreSQL, e2e)
+	$(UV) run pytest
+
+lint: env  ## ruff and mypy
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy shared/src services/*/src tests
+
+docs: env  ## Regenerate the AsyncAPI documents and the RabbitMQ definitions
+	@for s in $(SERVICES); do \
+	  env -u JIANDU_RABBIT_URL $(UV) run faststream docs gen --factory jiandu_$$s.entrypoints.app:asyncapi -o services/$$s/asyncapi.json >/dev/null; \
+	done
+	env -u JIANDU_DELIVERY_LIMIT $(UV) run python -m jiandu_shared.messaging.definitions > deploy/rabbitmq/definitions.json
+
+check-docs: docs  ## Fail when committed AsyncAPI documents or definitions drift from the code
+	@git diff --exit-code -- services/*/asyncapi.json deploy/rabbitmq/definitions.json \
+	  || { echo "AsyncAPI/definitions drifted from the code: run 'make docs' and commit"; exit 1; }
+
+compose-check:  ## Validate docker-compose.yml statically
+	bash deploy/validate-compose.sh
+
+token:  ## Print a bearer token: make token ROLE=committee_staff [SUBJECT=alice]
+	@$(UV) run jiandu-token --role $(or $(ROLE),committee_staff) --subject $(or $(SUBJECT),dev)
+
+benchmark: env system-deps  ## Measure relay and consumer throughput against a private broker
+	$(UV) run python -m tests.benchmarks.pipeline
+
+clean:  ## Remove local data (SQLite files)
+	rm -rf data
+
+.PHONY: help uv env system-deps up test lint docs check-docs compose-check token benchmark clean
