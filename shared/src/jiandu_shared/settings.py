@@ -52,11 +52,16 @@ class ServiceSettings(BaseSettings):
 
 
 def service_settings(name: str, **overrides: object) -> ServiceSettings:
-    """Settings of service ``name``: ``JIANDU_<NAME>_PORT``, ``JIANDU_<NAME>_DATABASE_URL``."""
+    """Settings of service ``name``: ``JIANDU_<NAME>_PORT``, ``JIANDU_<NAME>_DATABASE_URL``.
+
+    ``overrides`` win over the environment (tests use them); defaults lose to it.
+    """
+
+    service, default_port = name, DEFAULT_PORTS.get(name, 8000)
 
     class _Settings(ServiceSettings):
-        model_config = SettingsConfigDict(env_prefix=f"JIANDU_{name.upper()}_", extra="ignore")
+        model_config = SettingsConfigDict(env_prefix=f"JIANDU_{service.upper()}_", extra="ignore")
+        name: str = service
+        port: int = default_port
 
-    values: dict[str, object] = {"name": name, "port": DEFAULT_PORTS.get(name, 8000)}
-    values.update(overrides)
-    return _Settings(**values)  # type: ignore[arg-type]
+    return _Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,168 @@
+"""The platform as an operator runs it: `jiandu-up` starts four service processes; a proposal
+reaches notifications; a broker outage in the middle of a stream loses and duplicates nothing;
+SIGTERM stops everything."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from jiandu_shared.web.auth import Role
+from tests.support.servers import RabbitNode, free_port
+from tests.support.services import TEST_SECRET, auth, eventually
+
+pytestmark = [pytest.mark.e2e, pytest.mark.connected]
+
+SERVICES = ("topics", "deputies", "finance", "notifications")
+
+
+@dataclass
+class Platform:
+    process: subprocess.Popen[str]
+    urls: dict[str, str]
+    output: list[str]
+
+
+@pytest.fixture
+def platform_processes(rabbit_url: str, tmp_path: Path) -> Iterator[Platform]:
+    ports = {name: free_port() for name in SERVICES}
+    env = {
+        **os.environ,
+        "JIANDU_RABBIT_URL": rabbit_url,
+        "JIANDU_DATA_DIR": str(tmp_path / "data"),
+        "JIANDU_AUTH_SECRET": TEST_SECRET,
+        "JIANDU_LOG_LEVEL": "WARNING",
+        **{f"JIANDU_{name.upper()}_PORT": str(port) for name, port in ports.items()},
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jiandu_shared.launcher", "--no-rabbitmq"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    output: list[str] = []
+    assert process.stdout is not None
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        output.append(line)
+        if line.startswith("Press Ctrl-C"):
+            break
+    assert any("Jiandu is running" in line for line in output), "".join(output)
+    platform = Platform(
+        process, {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}, output
+    )
+    try:
+        yield platform
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+async def test_four_services_run_and_a_proposal_reaches_notifications(
+    platform_processes: Platform,
+) -> None:
+    urls = platform_processes.urls
+    printed = "".join(platform_processes.output)
+    async with httpx.AsyncClient(timeout=5) as client:
+        for name, url in urls.items():
+            assert url in printed
+            ready = await client.get(f"{url}/readyz")
+            assert ready.status_code == 200, (name, ready.text)
+            assert (await client.get(f"{url}/openapi.json")).status_code == 200
+
+        started = time.monotonic()
+        response = await client.post(
+            f"{urls['topics']}/proposals",
+            json={"year": 2027, "source": "public", "focus_area": "employment",
+                  "title": "就业创业服务", "rationale": "-", "submitter_name": "王五"},
+            headers={"X-Correlation-ID": "e2e-one"},
+        )
+        assert response.status_code == 201
+
+        async def arrived() -> bool:
+            page = await client.get(
+                f"{urls['notifications']}/notifications",
+                params={"correlation_id": "e2e-one"}, headers=auth(Role.COMMITTEE_STAFF),
+            )
+            return bool(page.json()["total"] == 1)
+
+        await eventually(arrived, timeout=10, interval=0.05)
+        latency = time.monotonic() - started
+        print(f"proposal -> notification latency: {latency:.3f}s")
+        assert latency < 5
+
+        bad = await client.post(
+            f"{urls['topics']}/proposals", content=b'{"year": 2027,',
+            headers={"content-type": "application/json"},
+        )
+        assert bad.status_code == 422
+        assert bad.headers["content-type"] == "application/problem+json"
+        assert "not valid JSON" in bad.json()["detail"]
+
+    process = platform_processes.process
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=40) == 0
+    async with httpx.AsyncClient(timeout=2) as client:
+        for url in urls.values():
+            with pytest.raises(httpx.TransportError):
+                await client.get(f"{url}/healthz")
+
+
+async def test_broker_outage_mid_stream_loses_and_duplicates_nothing(
+    platform_processes: Platform, rabbit: RabbitNode
+) -> None:
+    urls = platform_processes.urls
+    accepted: list[str] = []
+
+    async def stream(client: httpx.AsyncClient, stop: asyncio.Event) -> None:
+        n = 0
+        while not stop.is_set() and n < 400:  # bounded in count and (below) in time
+            correlation = f"stream-{n:04d}"
+            response = await client.post(
+                f"{urls['topics']}/proposals",
+                json={"year": 2027, "focus_area": "work safety", "title": f"#{n}",
+                      "rationale": "-", "submitter_name": "citizen"},
+                headers={"X-Correlation-ID": correlation},
+            )
+            assert response.status_code == 201, response.text
+            accepted.append(correlation)
+            n += 1
+            await asyncio.sleep(0.05)
+
+    async with httpx.AsyncClient(timeout=10) as client:
+        stop = asyncio.Event()
+        producer = asyncio.create_task(stream(client, stop))
+        await asyncio.sleep(2)
+        await asyncio.to_thread(rabbit.stop_app)
+        await asyncio.sleep(10)
+        await asyncio.to_thread(rabbit.start_app)
+        await asyncio.sleep(2)
+        stop.set()
+        await asyncio.wait_for(producer, timeout=30)
+        assert len(accepted) > 100
+
+        async def delivered() -> list[str]:
+            page = await client.get(
+                f"{urls['notifications']}/notifications",
+                params={"limit": 500}, headers=auth(Role.COMMITTEE_STAFF),
+            )
+            body = page.json()
+            ids = [item["correlation_id"] for item in body["items"]]
+            return ids if body["total"] >= len(accepted) else []
+
+        ids = await eventually(delivered, timeout=60, interval=0.5)
+        await asyncio.sleep(1)
+        ids = await delivered()
+        assert sorted(ids) == sorted(accepted), "none lost, none duplicated"
