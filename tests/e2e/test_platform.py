@@ -46,7 +46,10 @@ def platform_processes(rabbit_url: str, tmp_path: Path) -> Iterator[Platform]:
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "jiandu_shared.launcher", "--no-rabbitmq"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     output: list[str] = []
     assert process.stdout is not None
@@ -85,8 +88,14 @@ async def test_four_services_run_and_a_proposal_reaches_notifications(
         started = time.monotonic()
         response = await client.post(
             f"{urls['topics']}/proposals",
-            json={"year": 2027, "source": "public", "focus_area": "employment",
-                  "title": "就业创业服务", "rationale": "-", "submitter_name": "王五"},
+            json={
+                "year": 2027,
+                "source": "public",
+                "focus_area": "employment",
+                "title": "就业创业服务",
+                "rationale": "-",
+                "submitter_name": "王五",
+            },
             headers={"X-Correlation-ID": "e2e-one"},
         )
         assert response.status_code == 201
@@ -94,7 +103,8 @@ async def test_four_services_run_and_a_proposal_reaches_notifications(
         async def arrived() -> bool:
             page = await client.get(
                 f"{urls['notifications']}/notifications",
-                params={"correlation_id": "e2e-one"}, headers=auth(Role.COMMITTEE_STAFF),
+                params={"correlation_id": "e2e-one"},
+                headers=auth(Role.COMMITTEE_STAFF),
             )
             return bool(page.json()["total"] == 1)
 
@@ -104,7 +114,8 @@ async def test_four_services_run_and_a_proposal_reaches_notifications(
         assert latency < 5
 
         bad = await client.post(
-            f"{urls['topics']}/proposals", content=b'{"year": 2027,',
+            f"{urls['topics']}/proposals",
+            content=b'{"year": 2027,',
             headers={"content-type": "application/json"},
         )
         assert bad.status_code == 422
@@ -132,8 +143,13 @@ async def test_broker_outage_mid_stream_loses_and_duplicates_nothing(
             correlation = f"stream-{n:04d}"
             response = await client.post(
                 f"{urls['topics']}/proposals",
-                json={"year": 2027, "focus_area": "work safety", "title": f"#{n}",
-                      "rationale": "-", "submitter_name": "citizen"},
+                json={
+                    "year": 2027,
+                    "focus_area": "work safety",
+                    "title": f"#{n}",
+                    "rationale": "-",
+                    "submitter_name": "citizen",
+                },
                 headers={"X-Correlation-ID": correlation},
             )
             assert response.status_code == 201, response.text
@@ -156,7 +172,8 @@ async def test_broker_outage_mid_stream_loses_and_duplicates_nothing(
         async def delivered() -> list[str]:
             page = await client.get(
                 f"{urls['notifications']}/notifications",
-                params={"limit": 500}, headers=auth(Role.COMMITTEE_STAFF),
+                params={"limit": 500},
+                headers=auth(Role.COMMITTEE_STAFF),
             )
             body = page.json()
             ids = [item["correlation_id"] for item in body["items"]]

@@ -71,14 +71,13 @@ async def test_the_same_event_delivered_twice_has_one_effect(
             )
             return int(page.json()["total"])
 
-        await eventually(lambda: _eq(count(), 2), timeout=10)
+        async def both_handled() -> bool:
+            return await count() == 2
+
+        await eventually(both_handled, timeout=10)
         await asyncio.sleep(0.5)  # time for a second effect to show, if there were one
         assert await count() == 2
         assert await queue_depth(rabbit_url, "notifications.topics.proposal.submitted") == 0
-
-
-async def _eq(value: object, expected: int) -> bool:
-    return await value == expected  # type: ignore[misc]
 
 
 async def test_a_message_that_always_fails_goes_to_its_dlq_while_others_flow(

@@ -36,8 +36,12 @@ async def test_two_replicas_publish_each_event_once_in_aggregate_order(
         envelopes = [
             wrap(
                 ProposalSubmitted(
-                    proposal_id=pid, tracking_code=f"JD-{seq:010d}", year=2027,
-                    source=ProposalSource.PUBLIC, focus_area="order", title=str(seq),
+                    proposal_id=pid,
+                    tracking_code=f"JD-{seq:010d}",
+                    year=2027,
+                    source=ProposalSource.PUBLIC,
+                    focus_area="order",
+                    title=str(seq),
                 ),
                 producer="topics",
             )

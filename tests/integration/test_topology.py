@@ -50,8 +50,10 @@ async def test_each_queue_receives_exactly_the_event_types_it_declares(
         published = [spec.type for spec in CATALOGUE] + ["topics.proposal.submitted.extra"]
         for event_type in published:
             await broker.publish(
-                json.dumps({"probe": event_type}).encode(), exchange=EVENTS_EXCHANGE,
-                routing_key=event_type, mandatory=False,
+                json.dumps({"probe": event_type}).encode(),
+                exchange=EVENTS_EXCHANGE,
+                routing_key=event_type,
+                mandatory=False,
             )
         await asyncio.sleep(0.5)
 

@@ -7,6 +7,7 @@ broker's application stoppable and startable to simulate an outage.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -176,10 +177,8 @@ class PostgresServer:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop")
-        except Exception:
-            pass
 
 
 def postgres_available() -> bool:

@@ -60,7 +60,9 @@ async def running(
 
 
 async def eventually(
-    check: Callable[[], Any], timeout: float = 10.0, interval: float = 0.05
+    check: Callable[[], Any],
+    timeout: float = 10.0,  # noqa: ASYNC109 - a polling deadline, not a cancellation scope
+    interval: float = 0.05,
 ) -> Any:
     """Poll an async check until it returns a truthy value (instead of sleeping blindly)."""
     deadline = asyncio.get_running_loop().time() + timeout

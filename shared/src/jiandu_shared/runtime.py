@@ -16,10 +16,10 @@ from sqlalchemy import MetaData
 
 from jiandu_shared import telemetry
 from jiandu_shared.contracts import CATALOGUE, Envelope
-from jiandu_shared.messaging.topology import EVENTS_EXCHANGE
 from jiandu_shared.messaging.broker import declare_topology, make_broker
 from jiandu_shared.messaging.consumer import EventRouter
 from jiandu_shared.messaging.relay import OutboxRelay
+from jiandu_shared.messaging.topology import EVENTS_EXCHANGE
 from jiandu_shared.settings import ServiceSettings
 from jiandu_shared.storage import migrations
 from jiandu_shared.storage.database import Database

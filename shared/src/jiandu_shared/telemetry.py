@@ -45,7 +45,7 @@ def instrument_engine(engine: AsyncEngine, provider: TracerProvider) -> None:
     usage = get_meter("opentelemetry.instrumentation.sqlalchemy").create_up_down_counter(
         "db.client.connections.usage", unit="connections"
     )
-    EngineTracer(tracer, engine.sync_engine, usage)
+    EngineTracer(tracer, engine.sync_engine, usage)  # type: ignore[no-untyped-call]
 
 
 def instrument_httpx(provider: TracerProvider) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from jiandu_shared.service import ServiceSpec
-
 from jiandu_deputies import SERVICE_NAME
 from jiandu_deputies.adapters import orm
 from jiandu_deputies.entrypoints import consumers, http
 from jiandu_deputies.service_layer.unit_of_work import DeputiesUnitOfWork
+from jiandu_shared.service import ServiceSpec
 
 SPEC = ServiceSpec(
     name=SERVICE_NAME,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from jiandu_shared.service import ServiceSpec
-
 from jiandu_finance import SERVICE_NAME
 from jiandu_finance.adapters import orm
 from jiandu_finance.entrypoints import consumers, http
 from jiandu_finance.service_layer.unit_of_work import FinanceUnitOfWork
+from jiandu_shared.service import ServiceSpec
 
 SPEC = ServiceSpec(
     name=SERVICE_NAME,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from jiandu_shared.service import ServiceSpec
-
 from jiandu_notifications import SERVICE_NAME
 from jiandu_notifications.adapters import orm
 from jiandu_notifications.entrypoints import consumers, http
 from jiandu_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
+from jiandu_shared.service import ServiceSpec
 
 SPEC = ServiceSpec(
     name=SERVICE_NAME,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from jiandu_shared.service import ServiceSpec
-
 from jiandu_topics import SERVICE_NAME
 from jiandu_topics.adapters import orm
 from jiandu_topics.entrypoints import consumers, http

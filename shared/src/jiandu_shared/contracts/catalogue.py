@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ class EventSpec:
     type: str
     version: int
     classification: Classification
-    model: type[EventData]
+    model: builtins.type[EventData]
     description: str
 
     @property

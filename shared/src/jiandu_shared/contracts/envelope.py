@@ -77,8 +77,8 @@ def wrap(
 ) -> Envelope[EventData]:
     """Put ``data`` in an envelope, taking correlation/causation from the work in progress."""
     # Parametrised by the concrete type so that serialising keeps every field of ``data``.
-    model: type[Envelope[EventData]] = Envelope[type(data)]  # type: ignore[misc]
-    return model(
+    model: Any = Envelope[type(data)]  # type: ignore[misc]
+    envelope: Envelope[EventData] = model(
         event_id=uuid.uuid4(),
         type=data.event_type,
         version=data.event_version,
@@ -89,3 +89,4 @@ def wrap(
         classification=data.classification,
         data=data,
     )
+    return envelope

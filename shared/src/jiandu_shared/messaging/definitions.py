@@ -61,37 +61,66 @@ def definitions(delivery_limit: int, service_password: str) -> dict[str, Any]:
     queues: list[dict[str, Any]] = []
     bindings: list[dict[str, Any]] = []
     for sub in subs:
-        queues.append({
-            "name": sub.queue_name, "vhost": VHOST, "durable": True, "auto_delete": False,
-            "arguments": queue_arguments(sub, delivery_limit),
-        })
-        queues.append({
-            "name": sub.dead_letter_queue_name, "vhost": VHOST, "durable": True,
-            "auto_delete": False, "arguments": {"x-queue-type": "quorum"},
-        })
-        bindings.append({
-            "source": EVENTS_EXCHANGE_NAME, "vhost": VHOST, "destination": sub.queue_name,
-            "destination_type": "queue", "routing_key": sub.event_type, "arguments": {},
-        })
-        bindings.append({
-            "source": DEAD_LETTER_EXCHANGE_NAME, "vhost": VHOST,
-            "destination": sub.dead_letter_queue_name, "destination_type": "queue",
-            "routing_key": sub.queue_name, "arguments": {},
-        })
-    users: list[dict[str, Any]] = [{
-        "name": "jiandu", "password_hash": rabbit_password_hash("jiandu", service_password),
-        "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": ["administrator"],
-    }]
+        queues.append(
+            {
+                "name": sub.queue_name,
+                "vhost": VHOST,
+                "durable": True,
+                "auto_delete": False,
+                "arguments": queue_arguments(sub, delivery_limit),
+            }
+        )
+        queues.append(
+            {
+                "name": sub.dead_letter_queue_name,
+                "vhost": VHOST,
+                "durable": True,
+                "auto_delete": False,
+                "arguments": {"x-queue-type": "quorum"},
+            }
+        )
+        bindings.append(
+            {
+                "source": EVENTS_EXCHANGE_NAME,
+                "vhost": VHOST,
+                "destination": sub.queue_name,
+                "destination_type": "queue",
+                "routing_key": sub.event_type,
+                "arguments": {},
+            }
+        )
+        bindings.append(
+            {
+                "source": DEAD_LETTER_EXCHANGE_NAME,
+                "vhost": VHOST,
+                "destination": sub.dead_letter_queue_name,
+                "destination_type": "queue",
+                "routing_key": sub.queue_name,
+                "arguments": {},
+            }
+        )
+    users: list[dict[str, Any]] = [
+        {
+            "name": "jiandu",
+            "password_hash": rabbit_password_hash("jiandu", service_password),
+            "hashing_algorithm": "rabbit_password_hashing_sha256",
+            "tags": ["administrator"],
+        }
+    ]
     permissions: list[dict[str, Any]] = [
         {"user": "jiandu", "vhost": VHOST, "configure": ".*", "write": ".*", "read": ".*"}
     ]
     for agency in PARTNER_AGENCIES:
         user = f"agency-{agency}"
         own = rf"^agency\.{agency}\..*"
-        users.append({
-            "name": user, "password_hash": "",
-            "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": [],
-        })
+        users.append(
+            {
+                "name": user,
+                "password_hash": "",
+                "hashing_algorithm": "rabbit_password_hashing_sha256",
+                "tags": [],
+            }
+        )
         # An agency may only consume from its own queues: no configure, no write.
         permissions.append(
             {"user": user, "vhost": VHOST, "configure": "^$", "write": "^$", "read": own}
@@ -102,10 +131,24 @@ def definitions(delivery_limit: int, service_password: str) -> dict[str, Any]:
         "vhosts": [{"name": VHOST}],
         "permissions": permissions,
         "exchanges": [
-            {"name": EVENTS_EXCHANGE_NAME, "vhost": VHOST, "type": "topic", "durable": True,
-             "auto_delete": False, "internal": False, "arguments": {}},
-            {"name": DEAD_LETTER_EXCHANGE_NAME, "vhost": VHOST, "type": "direct",
-             "durable": True, "auto_delete": False, "internal": False, "arguments": {}},
+            {
+                "name": EVENTS_EXCHANGE_NAME,
+                "vhost": VHOST,
+                "type": "topic",
+                "durable": True,
+                "auto_delete": False,
+                "internal": False,
+                "arguments": {},
+            },
+            {
+                "name": DEAD_LETTER_EXCHANGE_NAME,
+                "vhost": VHOST,
+                "type": "direct",
+                "durable": True,
+                "auto_delete": False,
+                "internal": False,
+                "arguments": {},
+            },
         ],
         "queues": queues,
         "bindings": bindings,

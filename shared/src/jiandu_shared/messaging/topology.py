@@ -10,9 +10,12 @@ most ``delivery_limit`` deliveries, at-least-once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from faststream.rabbit import ExchangeType, QueueType, RabbitExchange, RabbitQueue
+
+if TYPE_CHECKING:
+    from faststream.rabbit.schemas.queue import QuorumQueueArgs
 
 EVENTS_EXCHANGE_NAME = "jiandu.events"
 DEAD_LETTER_EXCHANGE_NAME = "jiandu.dlx"
@@ -59,7 +62,7 @@ def consumer_queue(subscription: Subscription, delivery_limit: int) -> RabbitQue
         queue_type=QueueType.QUORUM,
         durable=True,
         routing_key=subscription.event_type,
-        arguments=queue_arguments(subscription, delivery_limit),  # type: ignore[arg-type]
+        arguments=cast("QuorumQueueArgs", queue_arguments(subscription, delivery_limit)),
     )
 
 
@@ -69,5 +72,5 @@ def dead_letter_queue(subscription: Subscription) -> RabbitQueue:
         queue_type=QueueType.QUORUM,
         durable=True,
         routing_key=subscription.queue_name,
-        arguments={"x-queue-type": "quorum"},
+        arguments=cast("QuorumQueueArgs", {"x-queue-type": "quorum"}),
     )

@@ -31,7 +31,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def StrEnumType(enum: type[StrEnum], length: int = 40) -> Enum:  # noqa: N802 - reads as a type
+def StrEnumType(enum: type[StrEnum], length: int = 40) -> Enum:
     """A string-enum column storing the values (``"public"``), not the member names."""
     return Enum(
         enum, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]

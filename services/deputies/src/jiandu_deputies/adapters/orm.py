@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
 from sqlalchemy import MetaData
+
+from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
 
 metadata = MetaData()
 outbox = outbox_table(metadata)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import APIRouter
-from jiandu_shared.clock import Clock
 
 from jiandu_deputies.service_layer.unit_of_work import DeputiesUnitOfWork
+from jiandu_shared.clock import Clock
 
 
 def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRouter:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jiandu_shared.storage.database import Database
-from jiandu_shared.storage.unit_of_work import UnitOfWork
-
 from jiandu_deputies import SERVICE_NAME
 from jiandu_deputies.adapters import orm
+from jiandu_shared.storage.database import Database
+from jiandu_shared.storage.unit_of_work import UnitOfWork
 
 
 class DeputiesUnitOfWork(UnitOfWork):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
-from jiandu_shared.storage.types import StrEnumType, UtcDateTime
 from sqlalchemy import Column, Index, MetaData, String, Table, Text, Uuid, event
 from sqlalchemy.orm import registry
 
 from jiandu_notifications.domain.model import Channel, Notification, RecipientRole
+from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
+from jiandu_shared.storage.types import StrEnumType, UtcDateTime
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from jiandu_shared.storage.repository import Repository
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
+from jiandu_notifications.adapters.orm import notifications
 from jiandu_notifications.domain.model import Notification, RecipientRole
+from jiandu_shared.storage.repository import Repository
 
 
 class NotificationRepository(Repository[Notification]):
@@ -23,19 +24,21 @@ class NotificationRepository(Repository[Notification]):
         limit: int,
         offset: int,
     ) -> tuple[Sequence[Notification], int]:
-        n = Notification
-        conditions = []
+        c = notifications.c
+        conditions: list[ColumnElement[bool]] = []
         if recipient_role is not None:
-            conditions.append(n.recipient_role == recipient_role)
+            conditions.append(c.recipient_role == recipient_role)
         if correlation_id is not None:
-            conditions.append(n.correlation_id == correlation_id)
+            conditions.append(c.correlation_id == correlation_id)
         if unread_only:
-            conditions.append(n.read_at.is_(None))  # type: ignore[union-attr]
-        total = await self.session.scalar(select(func.count()).select_from(n).where(*conditions))
+            conditions.append(c.read_at.is_(None))
+        total = await self.session.scalar(
+            select(func.count()).select_from(notifications).where(*conditions)
+        )
         rows = await self.session.scalars(
-            select(n)
+            select(Notification)
             .where(*conditions)
-            .order_by(n.created_at.desc(), n.id)  # type: ignore[attr-defined]
+            .order_by(c.created_at.desc(), c.id)
             .limit(limit)
             .offset(offset)
         )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from faststream import FastStream
-from jiandu_shared import service
 
 from jiandu_notifications.bootstrap import SPEC
+from jiandu_shared import service
 
 
 def create() -> FastAPI:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from jiandu_notifications.service_layer import handlers
+from jiandu_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts import Envelope
 from jiandu_shared.contracts.topics import ProposalSubmitted
 from jiandu_shared.messaging.consumer import EventRouter
-
-from jiandu_notifications.service_layer import handlers
-from jiandu_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 
 
 def register(events: EventRouter, uow: Callable[[], NotificationsUnitOfWork], clock: Clock) -> None:

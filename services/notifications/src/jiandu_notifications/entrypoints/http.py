@@ -8,13 +8,13 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from jiandu_shared.clock import Clock
-from jiandu_shared.web.auth import Principal, Role, require
 from pydantic import BaseModel
 
 from jiandu_notifications.domain.model import Channel, Notification, RecipientRole
 from jiandu_notifications.service_layer import handlers
 from jiandu_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
+from jiandu_shared.clock import Clock
+from jiandu_shared.web.auth import Principal, Role, require
 
 
 class NotificationOut(BaseModel):

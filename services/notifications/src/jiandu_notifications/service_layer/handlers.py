@@ -5,13 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from jiandu_shared.clock import Clock
-from jiandu_shared.contracts import Envelope
-from jiandu_shared.contracts.topics import ProposalSubmitted
-
 from jiandu_notifications import SERVICE_NAME
 from jiandu_notifications.domain.model import Notification, RecipientRole
 from jiandu_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
+from jiandu_shared.clock import Clock
+from jiandu_shared.contracts import Envelope
+from jiandu_shared.contracts.topics import ProposalSubmitted
 
 SOURCE_LABELS = {
     "party_committee": "县委点题",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jiandu_shared.storage.database import Database
-from jiandu_shared.storage.unit_of_work import UnitOfWork
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jiandu_notifications import SERVICE_NAME
 from jiandu_notifications.adapters import orm
 from jiandu_notifications.adapters.repository import NotificationRepository
+from jiandu_shared.storage.database import Database
+from jiandu_shared.storage.unit_of_work import UnitOfWork
 
 
 class NotificationsUnitOfWork(UnitOfWork):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from jiandu_shared.contracts.topics import ProposalSource
-from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
-from jiandu_shared.storage.types import StrEnumType, UtcDateTime
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, Uuid, event
 from sqlalchemy.orm import registry
 
+from jiandu_shared.contracts.topics import ProposalSource
+from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
+from jiandu_shared.storage.types import StrEnumType, UtcDateTime
 from jiandu_topics.domain.model import Proposal, ProposalStatus
 
 metadata = MetaData()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from jiandu_shared.storage.repository import Repository
 from sqlalchemy import select
 
+from jiandu_shared.storage.repository import Repository
+from jiandu_topics.adapters.orm import proposals
 from jiandu_topics.domain.model import Proposal
 
 
@@ -14,6 +15,6 @@ class ProposalRepository(Repository[Proposal]):
 
     async def by_tracking_code(self, code: str) -> Proposal | None:
         proposal = await self.session.scalar(
-            select(Proposal).where(Proposal.tracking_code == code)  # type: ignore[arg-type]
+            select(Proposal).where(proposals.c.tracking_code == code)
         )
         return None if proposal is None else self.seen(proposal)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from faststream import FastStream
-from jiandu_shared import service
 
+from jiandu_shared import service
 from jiandu_topics.bootstrap import SPEC
 
 

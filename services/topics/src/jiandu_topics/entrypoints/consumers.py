@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from jiandu_shared.clock import Clock
 from jiandu_shared.messaging.consumer import EventRouter
-
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 
 

@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, status
+from pydantic import BaseModel, ConfigDict, Field
+
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import ProposalSource
 from jiandu_shared.web.auth import Principal, Role, require
-from pydantic import BaseModel, ConfigDict, Field
-
 from jiandu_topics.domain.model import Proposal, ProposalStatus
 from jiandu_topics.service_layer import handlers
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import ProposalSource
 from jiandu_shared.errors import NotFound
-
 from jiandu_topics.domain.model import Proposal
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 

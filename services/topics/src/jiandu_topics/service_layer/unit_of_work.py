@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jiandu_shared.storage.database import Database
-from jiandu_shared.storage.unit_of_work import UnitOfWork
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jiandu_shared.storage.database import Database
+from jiandu_shared.storage.unit_of_work import UnitOfWork
 from jiandu_topics import SERVICE_NAME
 from jiandu_topics.adapters import orm
 from jiandu_topics.adapters.repository import ProposalRepository

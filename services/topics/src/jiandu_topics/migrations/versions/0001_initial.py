@@ -6,6 +6,7 @@ Revises:
 
 import sqlalchemy as sa
 from alembic import op
+
 from jiandu_shared.storage.migrations import create_kernel_tables, drop_kernel_tables
 
 revision = "0001"
