@@ -33,9 +33,7 @@ lint: env  ## ruff and mypy
 	$(UV) run mypy shared/src services/*/src tests
 
 docs: env  ## Regenerate the AsyncAPI documents and the RabbitMQ definitions
-	@for s in $(SERVICES); do \
-	  env -u JIANDU_RABBIT_URL $(UV) run faststream docs gen --factory jiandu_$$s.entrypoints.app:asyncapi -o services/$$s/asyncapi.json >/dev/null; \
-	done
+	env -u JIANDU_RABBIT_URL $(UV) run jiandu-asyncapi
 	env -u JIANDU_DELIVERY_LIMIT $(UV) run python -m jiandu_shared.messaging.definitions > deploy/rabbitmq/definitions.json
 
 check-docs: docs  ## Fail when committed AsyncAPI documents or definitions drift from the code

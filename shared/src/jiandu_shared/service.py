@@ -6,8 +6,11 @@ the runtime (database, broker, relay), the unit-of-work factory, the subscribers
 
 from __future__ import annotations
 
+import importlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
 from fastapi import APIRouter, FastAPI
@@ -88,3 +91,22 @@ def asyncapi(spec: ServiceSpec[U]) -> FastStream:
             title=f"{spec.title} events", version="0.1.0", description=spec.description
         ),
     )
+
+
+def asyncapi_document(spec: ServiceSpec[U]) -> str:
+    """FastStream's AsyncAPI document of a service, serialised with sorted keys.
+
+    FastStream orders channels by registration internals that vary between runs; sorting makes
+    the committed document comparable, so CI can tell when code and document drift.
+    """
+    schema = asyncapi(spec).schema
+    assert schema is not None
+    return json.dumps(schema.to_specification().to_jsonable(), indent=2, sort_keys=True) + "\n"
+
+
+def write_asyncapi_documents() -> None:
+    """``jiandu-asyncapi``: write ``services/<name>/asyncapi.json`` for every service."""
+    root = Path(__file__).resolve().parents[3]
+    for name in ("topics", "deputies", "finance", "notifications"):
+        spec = importlib.import_module(f"jiandu_{name}.bootstrap").SPEC
+        (root / "services" / name / "asyncapi.json").write_text(asyncapi_document(spec))
