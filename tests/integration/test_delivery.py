@@ -21,7 +21,7 @@ from jiandu_shared.messaging.broker import declare_topology, make_broker
 from jiandu_shared.messaging.consumer import EventRouter
 from jiandu_shared.messaging.topology import EVENTS_EXCHANGE, Subscription
 from jiandu_shared.web.auth import Role
-from jiandu_topics.adapters.orm import outbox
+from jiandu_topics.adapters.metadata import outbox
 from jiandu_topics.bootstrap import SPEC as TOPICS
 from tests.support.probe import drain, queue_depth
 from tests.support.services import auth, eventually, platform, running

@@ -14,7 +14,7 @@ from jiandu_notifications.bootstrap import SPEC as NOTIFICATIONS
 from jiandu_shared.clock import SystemClock
 from jiandu_shared.contracts.topics import ProposalSource
 from jiandu_shared.web.auth import Role
-from jiandu_topics.adapters.orm import outbox
+from jiandu_topics.adapters.metadata import outbox
 from jiandu_topics.bootstrap import SPEC as TOPICS
 from jiandu_topics.domain.model import Proposal
 from tests.support.probe import probe

@@ -16,7 +16,7 @@ from jiandu_shared.messaging.outbox import add_to_outbox
 from jiandu_shared.messaging.relay import OutboxRelay
 from jiandu_shared.storage.database import Database
 from jiandu_shared.storage.migrations import upgrade
-from jiandu_topics.adapters.orm import outbox
+from jiandu_topics.adapters.metadata import outbox
 from tests.support.probe import probe
 from tests.support.services import eventually, platform
 

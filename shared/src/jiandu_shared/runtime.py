@@ -20,6 +20,7 @@ from jiandu_shared.messaging.broker import declare_topology, make_broker
 from jiandu_shared.messaging.consumer import EventRouter
 from jiandu_shared.messaging.relay import OutboxRelay
 from jiandu_shared.messaging.topology import EVENTS_EXCHANGE
+from jiandu_shared.scheduling import Sweep, run_periodically
 from jiandu_shared.settings import ServiceSettings
 from jiandu_shared.storage import migrations
 from jiandu_shared.storage.database import Database
@@ -57,6 +58,8 @@ class ServiceRuntime:
             publish_timeout=platform.publish_timeout_seconds,
         )
         self._document_publications()
+        self.sweeps: list[Sweep] = []
+        self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self.broker_connected = asyncio.Event()
 
@@ -87,6 +90,11 @@ class ServiceRuntime:
         await self.migrate()
         self._tasks.append(asyncio.create_task(self._connect_broker(), name="broker-connect"))
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        self._stopping.clear()
+        for sweep in self.sweeps:
+            self._tasks.append(
+                asyncio.create_task(run_periodically(sweep, self._stopping), name=sweep.name)
+            )
 
     async def _connect_broker(self) -> None:
         delay = 0.5
@@ -113,6 +121,7 @@ class ServiceRuntime:
 
     async def stop(self) -> None:
         self.relay.stop()
+        self._stopping.set()
         for task in self._tasks:
             if task.get_name() == "broker-connect":
                 task.cancel()

@@ -22,6 +22,7 @@ from sqlalchemy import MetaData
 from jiandu_shared.clock import Clock, SystemClock
 from jiandu_shared.messaging.consumer import EventRouter
 from jiandu_shared.runtime import ServiceRuntime
+from jiandu_shared.scheduling import Sweep
 from jiandu_shared.settings import ServiceSettings, service_settings
 from jiandu_shared.storage.database import Database
 from jiandu_shared.storage.unit_of_work import UnitOfWork
@@ -45,6 +46,7 @@ class ServiceSpec(Generic[U]):
     unit_of_work: UnitOfWorkClass[U]
     register_consumers: Callable[[EventRouter, Callable[[], U], Clock], None]
     routers: Callable[[Callable[[], U], Clock], Sequence[APIRouter]]
+    sweeps: Callable[[Callable[[], U], Clock], Sequence[Sweep]] = lambda _uow, _clock: ()
 
 
 @dataclass
@@ -75,6 +77,7 @@ def bootstrap(
         return spec.unit_of_work(runtime.database, runtime.relay.wake)
 
     spec.register_consumers(runtime.events, uow, clock)
+    runtime.sweeps.extend(spec.sweeps(uow, clock))
     runtime.include_subscribers()
     app = create_app(
         runtime, spec.routers(uow, clock), title=spec.title, description=spec.description

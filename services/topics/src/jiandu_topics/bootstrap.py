@@ -18,5 +18,5 @@ SPEC = ServiceSpec(
     start_mappers=orm.start_mappers,
     unit_of_work=TopicsUnitOfWork,
     register_consumers=consumers.register,
-    routers=lambda uow, clock: [http.build_router(uow, clock)],
+    routers=http.build_routers,
 )

@@ -1,6 +1,6 @@
 """The contracts catalogue: importing this package registers every event type."""
 
-from jiandu_shared.contracts import topics
+from jiandu_shared.contracts import deputies, finance, topics
 from jiandu_shared.contracts.catalogue import CATALOGUE, Catalogue, EventSpec, UnknownEventType
 from jiandu_shared.contracts.envelope import Classification, Envelope, EventData, wrap
 
@@ -12,6 +12,8 @@ __all__ = [
     "EventData",
     "EventSpec",
     "UnknownEventType",
+    "deputies",
+    "finance",
     "topics",
     "wrap",
 ]

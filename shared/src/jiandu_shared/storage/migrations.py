@@ -28,7 +28,8 @@ def alembic_config(database_url: str, script_location: str) -> Config:
 async def upgrade(database_url: str, script_location: str) -> None:
     """Bring the database to the newest revision (alembic runs its own loop: use a thread)."""
     config = alembic_config(database_url, script_location)
-    await asyncio.to_thread(command.upgrade, config, "head")
+    # "heads": areas of a service may add independent branches of revisions.
+    await asyncio.to_thread(command.upgrade, config, "heads")
 
 
 def run_env(metadata: MetaData) -> None:

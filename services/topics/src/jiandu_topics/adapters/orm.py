@@ -1,22 +1,15 @@
-"""Tables of the topics service and the mapping of domain classes onto them."""
+"""Proposal tables and mappings; ``start_mappers`` maps every area of the topics service."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, Uuid, event
-from sqlalchemy.orm import registry
+from sqlalchemy import Column, Integer, String, Table, Text, Uuid, event
 
 from jiandu_shared.contracts.topics import ProposalSource
-from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
 from jiandu_shared.storage.types import StrEnumType, UtcDateTime
+from jiandu_topics.adapters.metadata import mapper_registry, metadata
 from jiandu_topics.domain.model import Proposal, ProposalStatus
-
-metadata = MetaData()
-mapper_registry = registry(metadata=metadata)
-
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
 
 proposals = Table(
     "proposals",
@@ -36,12 +29,24 @@ proposals = Table(
 )
 
 
+def map_proposals() -> None:
+    mapper_registry.map_imperatively(Proposal, proposals)
+
+
+# Each area of the service (proposals, plan, inquiries, opinions) adds its mapping function here.
+MAPPINGS = [map_proposals]
+
+
 def start_mappers() -> None:
     if mapper_registry.mappers:
         return
-    mapper_registry.map_imperatively(Proposal, proposals)
+    for map_area in MAPPINGS:
+        map_area()
 
 
 @event.listens_for(Proposal, "load")
 def _init_events(target: Any, _context: Any) -> None:
     target.events = []
+
+
+__all__ = ["metadata", "proposals", "start_mappers"]

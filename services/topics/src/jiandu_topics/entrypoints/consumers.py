@@ -1,4 +1,4 @@
-"""Event subscribers of the topics service (none yet: later issues add deputies' topics)."""
+"""Event subscribers of the topics service, registered per area by the bootstrap."""
 
 from __future__ import annotations
 
@@ -8,6 +8,14 @@ from jiandu_shared.clock import Clock
 from jiandu_shared.messaging.consumer import EventRouter
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 
+Registration = Callable[[EventRouter, Callable[[], TopicsUnitOfWork], Clock], None]
+
+# Each area adds its ``register`` function here (e.g. proposals raised by deputies, opinions on
+# reports deliberated in finance).
+AREAS: list[Registration] = []
+
 
 def register(events: EventRouter, uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> None:
     """Subscribe this service's handlers; called once by the bootstrap."""
+    for register_area in AREAS:
+        register_area(events, uow, clock)

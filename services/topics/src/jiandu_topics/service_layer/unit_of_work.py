@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from jiandu_shared.storage.database import Database
 from jiandu_shared.storage.unit_of_work import UnitOfWork
 from jiandu_topics import SERVICE_NAME
-from jiandu_topics.adapters import orm
+from jiandu_topics.adapters import metadata as orm_metadata
 from jiandu_topics.adapters.repository import ProposalRepository
 
 
@@ -17,7 +17,7 @@ class TopicsUnitOfWork(UnitOfWork):
     proposals: ProposalRepository
 
     def __init__(self, database: Database, on_commit: Callable[[], None] | None = None) -> None:
-        super().__init__(database, orm.metadata, SERVICE_NAME, on_commit)
+        super().__init__(database, orm_metadata.metadata, SERVICE_NAME, on_commit)
 
     def _open(self, session: AsyncSession) -> None:
         self.proposals = ProposalRepository(session, self.track)

@@ -1,0 +1,3 @@
+"""Events of the deputies service."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Events of the finance service."""
+
+from __future__ import annotations
