@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -46,6 +48,22 @@ def outbox_table(metadata: MetaData) -> Table:
     )
 
 
+def idempotency_table(metadata: MetaData) -> Table:
+    """Responses of creating requests by ``Idempotency-Key``: a retried request does not create
+    twice (ARCHITECTURE §5)."""
+    return Table(
+        "idempotency_keys",
+        metadata,
+        Column("scope", String(100), nullable=False),
+        Column("key", String(200), nullable=False),
+        Column("fingerprint", String(64), nullable=False),
+        Column("status_code", Integer, nullable=False),
+        Column("response", JSON, nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
+        PrimaryKeyConstraint("scope", "key", name="pk_idempotency_keys"),
+    )
+
+
 def inbox_table(metadata: MetaData) -> Table:
     return Table(
         "inbox",
@@ -56,3 +74,15 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("received_at", UtcDateTime(), nullable=False),
         PrimaryKeyConstraint("consumer", "event_id", name="pk_inbox"),
     )
+
+
+@dataclass(frozen=True)
+class KernelTables:
+    outbox: Table
+    inbox: Table
+    idempotency_keys: Table
+
+
+def add_kernel_tables(metadata: MetaData) -> KernelTables:
+    """Every service's metadata holds these; its first migration creates them."""
+    return KernelTables(outbox_table(metadata), inbox_table(metadata), idempotency_table(metadata))

@@ -15,7 +15,7 @@ from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
-from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
+from jiandu_shared.storage.kernel_tables import idempotency_table, inbox_table, outbox_table
 
 
 def alembic_config(database_url: str, script_location: str) -> Config:
@@ -66,8 +66,10 @@ def create_kernel_tables() -> None:
     bind = op.get_bind()
     outbox_table(metadata).create(bind)
     inbox_table(metadata).create(bind)
+    idempotency_table(metadata).create(bind)
 
 
 def drop_kernel_tables() -> None:
+    op.drop_table("idempotency_keys")
     op.drop_table("inbox")
     op.drop_table("outbox")

@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from jiandu_shared.contracts import Envelope, EventData, wrap
 from jiandu_shared.messaging.inbox import first_delivery
 from jiandu_shared.messaging.outbox import add_to_outbox
+from jiandu_shared.storage import idempotency
 from jiandu_shared.storage.database import Database
+from jiandu_shared.storage.idempotency import IdempotentRequest, StoredResponse
 
 
 class RaisesEvents(Protocol):
@@ -38,6 +40,7 @@ class UnitOfWork:
         self.producer = producer
         self._outbox: Table = metadata.tables["outbox"]
         self._inbox: Table = metadata.tables["inbox"]
+        self._idempotency: Table = metadata.tables["idempotency_keys"]
         self._on_commit = on_commit
         self._seen: list[RaisesEvents] = []
         self._loose_events: list[EventData] = []
@@ -77,6 +80,14 @@ class UnitOfWork:
 
     async def first_delivery(self, consumer: str, envelope: Envelope[Any]) -> bool:
         return await first_delivery(self.session, self._inbox, consumer, envelope)
+
+    async def replay(self, request: IdempotentRequest) -> StoredResponse | None:
+        """The response stored for a retried request, if the key was seen."""
+        return await idempotency.replay(self.session, self._idempotency, request)
+
+    async def remember(self, request: IdempotentRequest, status_code: int, body: Any) -> None:
+        """Store the response with this transaction, for retries of the same request."""
+        await idempotency.remember(self.session, self._idempotency, request, status_code, body)
 
     def collect_new_events(self) -> Iterable[EventData]:
         for aggregate in self._seen:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
+from jiandu_shared.storage.kernel_tables import add_kernel_tables
 
 metadata = MetaData()
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+kernel = add_kernel_tables(metadata)
+outbox, inbox = kernel.outbox, kernel.inbox
 
 
 def start_mappers() -> None:

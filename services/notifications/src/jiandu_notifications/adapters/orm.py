@@ -8,14 +8,14 @@ from sqlalchemy import Column, Index, MetaData, String, Table, Text, Uuid, event
 from sqlalchemy.orm import registry
 
 from jiandu_notifications.domain.model import Channel, Notification, RecipientRole
-from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
+from jiandu_shared.storage.kernel_tables import add_kernel_tables
 from jiandu_shared.storage.types import StrEnumType, UtcDateTime
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
 
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+kernel = add_kernel_tables(metadata)
+outbox, inbox = kernel.outbox, kernel.inbox
 
 notifications = Table(
     "notifications",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 from sqlalchemy.orm import registry
 
-from jiandu_shared.storage.kernel_tables import inbox_table, outbox_table
+from jiandu_shared.storage.kernel_tables import add_kernel_tables
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
 
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+kernel = add_kernel_tables(metadata)
+outbox, inbox = kernel.outbox, kernel.inbox
