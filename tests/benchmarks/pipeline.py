@@ -153,7 +153,18 @@ async def bench_latency(rabbit_url: str, data_dir: Path, requests: int) -> None:
     )
 
 
-async def main(n: int, requests: int) -> None:
+async def measure(
+    rabbit: RabbitNode, postgres: PostgresServer, base: Path, n: int, requests: int
+) -> None:
+    await bench_relay(
+        "sqlite", f"sqlite+aiosqlite:///{base}/relay.db", rabbit.vhost_url(rabbit.new_vhost()), n
+    )
+    await bench_relay("postgresql", postgres.url(), rabbit.vhost_url(rabbit.new_vhost()), n)
+    await bench_consume(rabbit.vhost_url(rabbit.new_vhost()), base / "consume", n)
+    await bench_latency(rabbit.vhost_url(rabbit.new_vhost()), base / "latency", requests)
+
+
+def main(n: int, requests: int) -> None:
     logging.basicConfig(level=logging.ERROR)
     base = Path(tempfile.mkdtemp(prefix="jiandu-bench-"))
     base.chmod(0o755)
@@ -162,15 +173,7 @@ async def main(n: int, requests: int) -> None:
     rabbit.start()
     postgres.start()
     try:
-        await bench_relay(
-            "sqlite",
-            f"sqlite+aiosqlite:///{base}/relay.db",
-            rabbit.vhost_url(rabbit.new_vhost()),
-            n,
-        )
-        await bench_relay("postgresql", postgres.url(), rabbit.vhost_url(rabbit.new_vhost()), n)
-        await bench_consume(rabbit.vhost_url(rabbit.new_vhost()), base / "consume", n)
-        await bench_latency(rabbit.vhost_url(rabbit.new_vhost()), base / "latency", requests)
+        asyncio.run(measure(rabbit, postgres, base, n, requests))
     finally:
         with contextlib.suppress(Exception):
             postgres.stop()
@@ -182,4 +185,4 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=3000)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    asyncio.run(main(min(args.events, 50_000), min(args.requests, 2_000)))
+    main(min(args.events, 50_000), min(args.requests, 2_000))
