@@ -2,17 +2,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 SERVICES := topics deputies finance notifications
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+UV = $(shell bash deploy/local/ensure-uv.sh)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-uv:  # uv from PyPI when the machine has none
-	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --user -q uv \
-	  || python3 -m pip install --user -q --break-system-packages uv
-
-env: uv  ## Create the virtual environment from the lock file
+env:  ## Create the virtual environment from the lock file (installs uv when missing)
 	$(UV) sync --frozen
 
 system-deps:  ## Install RabbitMQ and PostgreSQL 15 from Debian's packages when absent
@@ -52,4 +48,4 @@ benchmark: env system-deps  ## Measure relay and consumer throughput against a p
 clean:  ## Remove local data (SQLite files)
 	rm -rf data
 
-.PHONY: help uv env system-deps up test lint docs check-docs compose-check token benchmark clean
+.PHONY: help env system-deps up test lint docs check-docs compose-check token benchmark clean
