@@ -24,7 +24,7 @@ def make_broker(
     service: str,
     tracer_provider: TracerProvider | None = None,
     *,
-    prefetch_count: int = 50,
+    prefetch_count: int = 250,
 ) -> RabbitBroker:
     return RabbitBroker(
         platform.rabbit_url,

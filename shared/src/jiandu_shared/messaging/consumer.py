@@ -24,11 +24,14 @@ from faststream.rabbit.annotations import RabbitMessage
 
 from jiandu_shared.contracts import Envelope, EventData
 from jiandu_shared.correlation import correlation_scope
+from jiandu_shared.messaging.batching import Apply, BatchingConsumer
 from jiandu_shared.messaging.topology import EVENTS_EXCHANGE, Subscription, consumer_queue
+from jiandu_shared.storage.unit_of_work import UnitOfWork
 
 logger = logging.getLogger("jiandu.messaging")
 
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
+U = TypeVar("U", bound=UnitOfWork)
 
 MAX_BACKOFF_SECONDS = 2.0
 
@@ -102,5 +105,24 @@ class EventRouter:
                 description=(handler.__doc__ or "").strip() or None,
             )(with_delivery_policy)
             return handler
+
+        return decorate
+
+    def batched(
+        self, data_model: type[EventData], uow: Callable[[], U], *, name: str
+    ) -> Callable[[Apply[U]], Apply[U]]:
+        """Subscribe ``apply(envelope, uow)``: run in an open unit of work, in batches, with the
+        inbox checked for it under the consumer name ``<service>.<name>`` (see ``batching``)."""
+
+        def decorate(apply: Apply[U]) -> Apply[U]:
+            batcher = BatchingConsumer(f"{self.consumer}.{name}", uow, apply)
+
+            async def handler(envelope: Envelope[Any]) -> None:
+                await batcher.submit(envelope)
+
+            handler.__name__ = handler.__qualname__ = name
+            handler.__doc__ = apply.__doc__
+            self.subscriber(data_model)(handler)
+            return apply
 
         return decorate

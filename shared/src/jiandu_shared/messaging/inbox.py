@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,3 +31,36 @@ async def first_delivery(
         )
     )
     return True
+
+
+async def delivered_among(
+    session: AsyncSession, inbox: Table, consumer: str, event_ids: list[str]
+) -> set[str]:
+    """Which of these events ``consumer`` already handled: one query for a whole batch."""
+    if not event_ids:
+        return set()
+    rows = await session.scalars(
+        select(inbox.c.event_id).where(
+            inbox.c.consumer == consumer, inbox.c.event_id.in_(event_ids)
+        )
+    )
+    return set(rows.all())
+
+
+async def record_deliveries(
+    session: AsyncSession, inbox: Table, consumer: str, envelopes: list[Envelope[Any]]
+) -> None:
+    if envelopes:
+        now = utcnow()
+        await session.execute(
+            insert(inbox),
+            [
+                {
+                    "consumer": consumer,
+                    "event_id": str(e.event_id),
+                    "event_type": e.type,
+                    "received_at": now,
+                }
+                for e in envelopes
+            ],
+        )

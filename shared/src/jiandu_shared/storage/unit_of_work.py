@@ -15,7 +15,7 @@ from sqlalchemy import MetaData, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jiandu_shared.contracts import Envelope, EventData, wrap
-from jiandu_shared.messaging.inbox import first_delivery
+from jiandu_shared.messaging.inbox import delivered_among, first_delivery, record_deliveries
 from jiandu_shared.messaging.outbox import add_to_outbox
 from jiandu_shared.storage import idempotency
 from jiandu_shared.storage.database import Database
@@ -44,12 +44,14 @@ class UnitOfWork:
         self._on_commit = on_commit
         self._seen: list[RaisesEvents] = []
         self._loose_events: list[EventData] = []
+        self._staged: list[Envelope[EventData]] = []
         self.session: AsyncSession
 
     async def __aenter__(self) -> Self:
         self.session = self.database.session()
         self._seen = []
         self._loose_events = []
+        self._staged = []
         self._open(self.session)
         return self
 
@@ -96,11 +98,39 @@ class UnitOfWork:
         while self._loose_events:
             yield self._loose_events.pop(0)
 
-    async def commit(self) -> None:
+    def stage_events(self) -> int:
+        """Wrap the events raised so far, in the current correlation context; written at commit."""
         envelopes = [wrap(e, producer=self.producer) for e in self.collect_new_events()]
-        await add_to_outbox(self.session, self._outbox, envelopes)
+        self._staged.extend(envelopes)
+        return len(envelopes)
+
+    @property
+    def mark(self) -> tuple[int, int]:
+        return len(self._seen), len(self._staged)
+
+    def forget_since(self, mark: tuple[int, int]) -> None:
+        """Drop what was tracked and staged after ``mark`` (its savepoint was rolled back)."""
+        seen, staged = mark
+        for aggregate in self._seen[seen:]:
+            aggregate.events.clear()
+        del self._seen[seen:]
+        del self._staged[staged:]
+        self._loose_events.clear()
+
+    async def delivered_among(self, consumer: str, envelopes: list[Envelope[Any]]) -> set[str]:
+        return await delivered_among(
+            self.session, self._inbox, consumer, [str(e.event_id) for e in envelopes]
+        )
+
+    async def record_deliveries(self, consumer: str, envelopes: list[Envelope[Any]]) -> None:
+        await record_deliveries(self.session, self._inbox, consumer, envelopes)
+
+    async def commit(self) -> None:
+        self.stage_events()
+        staged, self._staged = self._staged, []
+        await add_to_outbox(self.session, self._outbox, staged)
         await self.session.commit()
-        if envelopes and self._on_commit is not None:
+        if staged and self._on_commit is not None:
             self._on_commit()
 
     async def rollback(self) -> None:
