@@ -69,8 +69,12 @@ def platform_processes(rabbit_url: str, tmp_path: Path) -> Iterator[Platform]:
         yield platform
     finally:
         if process.poll() is None:
-            process.kill()
-            process.wait()
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 async def test_four_services_run_and_a_proposal_reaches_notifications(

@@ -8,6 +8,8 @@ prints their URLs, and on Ctrl-C or SIGTERM stops the services, then the RabbitM
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -24,6 +26,7 @@ from jiandu_shared.settings import DEFAULT_PORTS, PlatformSettings, service_sett
 SERVICES = ("topics", "deputies", "finance", "notifications")
 ROOT = Path(__file__).resolve().parents[3]
 RABBITMQ_SCRIPT = ROOT / "deploy" / "local" / "rabbitmq.sh"
+PR_SET_PDEATHSIG = 1
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -44,6 +47,12 @@ def _ensure_rabbitmq(platform: PlatformSettings) -> bool:
         sys.exit(f"RabbitMQ at {host}:{port} is not reachable")
     subprocess.run(["bash", str(RABBITMQ_SCRIPT), "ensure"], check=True)
     return True
+
+
+def _die_with_parent() -> None:
+    """Linux: a service gets SIGTERM if the launcher dies without stopping it (e.g. SIGKILL)."""
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float) -> bool:
@@ -103,6 +112,7 @@ def main() -> None:
             ],
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
             start_new_session=True,  # Ctrl-C reaches the launcher only; it stops them in order
+            preexec_fn=_die_with_parent,
         )
     try:
         for name, process in processes.items():
