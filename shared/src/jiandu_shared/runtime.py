@@ -62,6 +62,7 @@ class ServiceRuntime:
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self.broker_connected = asyncio.Event()
+        self.broker_error: str | None = None  # why the broker is not connected, for /readyz
 
     def _document_publications(self) -> None:
         """Declare what this service publishes, so its AsyncAPI document shows it.
@@ -104,10 +105,12 @@ class ServiceRuntime:
                 await declare_topology(self.broker, self.events)
                 await self.broker.start()
                 self.broker_connected.set()
+                self.broker_error = None
                 logger.info("%s connected to RabbitMQ", self.name)
                 self.relay.wake()
                 return
             except Exception as exc:
+                self.broker_error = f"{type(exc).__name__}: {exc}"
                 logger.warning("%s cannot reach RabbitMQ yet (%s); retrying", self.name, exc)
                 with contextlib.suppress(Exception):
                     await self.broker.stop()

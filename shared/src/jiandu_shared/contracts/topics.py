@@ -303,3 +303,280 @@ class InquiryConcluded(_InquiryEvent):
     questions: int = Field(ge=0)
     department_results: tuple[DepartmentSatisfaction, ...]
     concluded_at: AwareDatetime
+
+
+# --- Topic collection (年度监督议题征集) and the annual supervision plan (年度监督计划) -----------
+
+
+class _CollectionWindowEvent(EventData):
+    """Common part of collection-window events; not an event type itself."""
+
+    window_id: uuid.UUID
+    year: int
+    opens_on: date
+    closes_on: date
+
+    def aggregate_key(self) -> str:
+        return f"collection_window:{self.window_id}"
+
+
+class CollectionWindowOpened(_CollectionWindowEvent):
+    """A yearly collection window (征集窗口) for supervision topics opened."""
+
+    event_type = "topics.collection_window.opened"
+    classification = Classification.PUBLIC
+
+    opened_at: AwareDatetime
+
+
+class CollectionWindowClosed(_CollectionWindowEvent):
+    """A yearly collection window for supervision topics closed."""
+
+    event_type = "topics.collection_window.closed"
+    classification = Classification.PUBLIC
+
+    closed_at: AwareDatetime
+
+
+class _ProposalScreeningEvent(EventData):
+    """Common part of the screening events of a proposal; not an event type itself.
+
+    ``submitter_ref`` identifies who submitted (a deputy's id, a staff account, an organ's
+    reference), never a name or contact; None for the public, who are told by tracking code.
+    """
+
+    proposal_id: uuid.UUID
+    tracking_code: str
+    year: int
+    source: ProposalSource
+    submitter_ref: str | None = Field(default=None, max_length=128)
+
+    def aggregate_key(self) -> str:
+        return f"proposal:{self.proposal_id}"
+
+
+class ProposalShortlisted(_ProposalScreeningEvent):
+    """A proposal was shortlisted in the screening of the year's topics."""
+
+    event_type = "topics.proposal.shortlisted"
+
+    shortlisted_at: AwareDatetime
+
+
+class ProposalMerged(_ProposalScreeningEvent):
+    """A duplicate proposal was merged into another that keeps its source and submitter."""
+
+    event_type = "topics.proposal.merged"
+
+    merged_into: uuid.UUID
+    merged_at: AwareDatetime
+
+
+class ProposalAdopted(_ProposalScreeningEvent):
+    """A proposal was adopted as a supervision topic of the year (立项)."""
+
+    event_type = "topics.proposal.adopted"
+
+    focus_area: str
+    title: str = Field(max_length=200)
+    # Every source the topic came from, merged duplicates included.
+    sources: tuple[ProposalSource, ...]
+    adopted_at: AwareDatetime
+
+
+class ProposalDeclined(_ProposalScreeningEvent):
+    """A proposal was declined, with the reason its submitter is told."""
+
+    event_type = "topics.proposal.declined"
+
+    title: str = Field(max_length=200)
+    reason: str = Field(max_length=1000)
+    declined_at: AwareDatetime
+
+
+class ProposalIncludedInPlan(_ProposalScreeningEvent):
+    """A proposal's topic is in the published annual supervision plan; tells its source.
+
+    Raised once for the adopted proposal and once for each duplicate merged into it
+    (``merged_into`` then names the adopted one), so every source learns the outcome.
+    """
+
+    event_type = "topics.proposal.included_in_plan"
+
+    title: str = Field(max_length=200)
+    plan_id: uuid.UUID
+    plan_item_id: uuid.UUID
+    merged_into: uuid.UUID | None = None
+    included_at: AwareDatetime
+
+
+class SupervisionMethod(StrEnum):
+    """How a plan item is supervised (监督方式); an item may use several."""
+
+    WORK_REPORT_DELIBERATION = "work_report_deliberation"  # 听取审议专项工作报告
+    LAW_ENFORCEMENT_INSPECTION = "law_enforcement_inspection"  # 执法检查
+    SPECIAL_INQUIRY = "special_inquiry"  # 专题询问
+    INSPECTION_VISIT = "inspection_visit"  # 视察调研
+    SPECIAL_DELIBERATION = "special_deliberation"  # 专题审议
+    WORK_SUPERVISION_THREE_QUESTIONS = "work_supervision_three_questions"  # 三问一评
+    PERFORMANCE_REVIEW = "performance_review"  # 履职评议
+
+
+class PlannedItem(BaseModel):
+    """One item of a published annual supervision plan."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    plan_item_id: uuid.UUID
+    number: int = Field(ge=1)
+    title: str = Field(max_length=200)
+    focus_area: str
+    proposal_id: uuid.UUID | None  # None for an item that did not come from the collection
+    committee_id: uuid.UUID  # the responsible committee (专(工)委室)
+    target_organ_ids: tuple[uuid.UUID, ...]
+    methods: tuple[SupervisionMethod, ...]
+    planned_quarter: int = Field(ge=1, le=4)
+    planned_month: int | None = Field(default=None, ge=1, le=12)
+
+
+class PlanPublished(EventData):
+    """The annual supervision plan (年度监督计划) of a year was published."""
+
+    event_type = "topics.plan.published"
+    classification = Classification.PUBLIC
+
+    plan_id: uuid.UUID
+    year: int
+    item_count: int = Field(ge=1)
+    items: tuple[PlannedItem, ...]
+    published_at: AwareDatetime
+
+    def aggregate_key(self) -> str:
+        return f"plan:{self.plan_id}"
+
+
+# --- Deliberation opinions: reminders, results for the originating service, calendar ---------
+
+
+class OpinionOrigin(BaseModel):
+    """Where an opinion came from when another service deliberated the report (e.g. finance)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    service: str = Field(min_length=1, max_length=40)
+    report_id: uuid.UUID
+    report_kind: str = Field(min_length=1, max_length=40)
+    opinion_ref: str = Field(min_length=1, max_length=100)
+
+
+class OpinionDueSoon(_OpinionEvent):
+    """The implementation report on an opinion is due soon (临期提醒); sent once per deadline."""
+
+    event_type = "topics.opinion.due_soon"
+
+    committee_id: uuid.UUID
+    organ_id: uuid.UUID
+    round: int = Field(ge=1)
+    due: date
+    provisional: bool
+    working_days_left: int = Field(ge=0)
+    reminded_at: AwareDatetime
+
+
+class OpinionResultReported(_OpinionEvent):
+    """The evaluation result of an opinion deliberated in another service, for that service.
+
+    Raised beside ``topics.opinion.rated`` for every evaluation round of an opinion with an
+    origin, so the originating service (e.g. finance) learns each verdict without knowing ours.
+    """
+
+    event_type = "topics.opinion.result_reported"
+
+    origin: OpinionOrigin
+    committee_id: uuid.UUID
+    organ_id: uuid.UUID
+    round: int = Field(ge=1)
+    satisfied: int = Field(ge=0)
+    basically_satisfied: int = Field(ge=0)
+    unsatisfied: int = Field(ge=0)
+    verdict: SatisfactionLevel
+    passed: bool  # satisfied or basically satisfied; unsatisfied means second handling
+    rated_at: AwareDatetime
+
+
+class CalendarYearLoaded(EventData):
+    """An operator loaded or corrected a year's official holiday arrangement (节假日安排)."""
+
+    event_type = "topics.calendar.year_loaded"
+
+    year: int
+    holidays: int = Field(ge=0)
+    makeup_workdays: int = Field(ge=0)
+    source: str = Field(max_length=200)
+    replaced: bool  # a correction of a year loaded before
+    deadlines_recomputed: int = Field(ge=0)
+    loaded_at: AwareDatetime
+
+    def aggregate_key(self) -> str:
+        return f"calendar:{self.year}"
+
+
+class SupervisionReportFiled(EventData):
+    """A committee filed a supervision report (督办报告) on an opinion or a plan item."""
+
+    event_type = "topics.supervision_report.filed"
+
+    report_id: uuid.UUID
+    committee_id: uuid.UUID
+    opinion_id: uuid.UUID | None
+    plan_item_id: uuid.UUID | None
+    organ_id: uuid.UUID | None
+    year: int
+    title: str = Field(max_length=200)
+    filed_at: AwareDatetime
+
+    def aggregate_key(self) -> str:
+        return f"supervision_report:{self.report_id}"
+
+
+class ReviewOutcome(StrEnum):
+    """What a follow-up review (回头看) found."""
+
+    RESOLVED = "resolved"  # the problem stayed solved
+    RELAPSED = "relapsed"  # it came back: a new opinion is assigned to the organ
+
+
+class _ReviewEvent(EventData):
+    """Common part of follow-up review events; not an event type itself."""
+
+    review_id: uuid.UUID
+
+    def aggregate_key(self) -> str:
+        return f"review:{self.review_id}"
+
+
+class ReviewOpened(_ReviewEvent):
+    """A follow-up review (回头看) of a previous year's implemented opinion was opened."""
+
+    event_type = "topics.review.opened"
+
+    opinion_id: uuid.UUID
+    opinion_year: int
+    year: int
+    committee_id: uuid.UUID
+    organ_id: uuid.UUID
+    opened_at: AwareDatetime
+
+
+class ReviewConcluded(_ReviewEvent):
+    """A follow-up review concluded; a relapse names the new opinion assigned to the organ."""
+
+    event_type = "topics.review.concluded"
+
+    opinion_id: uuid.UUID
+    committee_id: uuid.UUID
+    organ_id: uuid.UUID
+    outcome: ReviewOutcome
+    findings: int = Field(ge=1)
+    new_opinion_id: uuid.UUID | None
+    concluded_at: AwareDatetime

@@ -63,7 +63,10 @@ def create_app(
             checks["database"] = "ok"
         except Exception as exc:
             checks["database"] = f"unreachable: {type(exc).__name__}"
-        checks["broker"] = "ok" if await _broker_ready(runtime) else "unreachable"
+        if await _broker_ready(runtime):
+            checks["broker"] = "ok"
+        else:
+            checks["broker"] = f"not connected: {runtime.broker_error or 'connecting'}"
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse(
             {"status": "ready" if ready else "not ready", "service": runtime.name, **checks},
