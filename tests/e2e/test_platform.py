@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from jiandu_shared.web.auth import Role
+from tests.support.collection import open_collection
 from tests.support.servers import RabbitNode, free_port
 from tests.support.services import TEST_SECRET, auth, eventually
 
@@ -89,11 +90,12 @@ async def test_four_services_run_and_a_proposal_reaches_notifications(
             assert ready.status_code == 200, (name, ready.text)
             assert (await client.get(f"{url}/openapi.json")).status_code == 200
 
+        year = await open_collection(client, base=urls["topics"])
         started = time.monotonic()
         response = await client.post(
             f"{urls['topics']}/proposals",
             json={
-                "year": 2027,
+                "year": year,
                 "source": "public",
                 "focus_area": "employment",
                 "title": "就业创业服务",
@@ -141,15 +143,15 @@ async def test_broker_outage_mid_stream_loses_and_duplicates_nothing(
     urls = platform_processes.urls
     accepted: list[str] = []
 
-    async def stream(client: httpx.AsyncClient, stop: asyncio.Event) -> None:
+    async def stream(client: httpx.AsyncClient, stop: asyncio.Event, year: int) -> None:
         n = 0
         while not stop.is_set() and n < 400:  # bounded in count and (below) in time
             correlation = f"stream-{n:04d}"
             response = await client.post(
                 f"{urls['topics']}/proposals",
                 json={
-                    "year": 2027,
-                    "focus_area": "work safety",
+                    "year": year,
+                    "focus_area": "work_safety",
                     "title": f"#{n}",
                     "rationale": "-",
                     "submitter_name": "citizen",
@@ -162,8 +164,9 @@ async def test_broker_outage_mid_stream_loses_and_duplicates_nothing(
             await asyncio.sleep(0.05)
 
     async with httpx.AsyncClient(timeout=10) as client:
+        year = await open_collection(client, base=urls["topics"])
         stop = asyncio.Event()
-        producer = asyncio.create_task(stream(client, stop))
+        producer = asyncio.create_task(stream(client, stop, year))
         await asyncio.sleep(2)
         await asyncio.to_thread(rabbit.stop_app)
         await asyncio.sleep(10)

@@ -23,6 +23,7 @@ from jiandu_shared.messaging.topology import EVENTS_EXCHANGE, Subscription
 from jiandu_shared.web.auth import Role
 from jiandu_topics.adapters.metadata import outbox
 from jiandu_topics.bootstrap import SPEC as TOPICS
+from tests.support.collection import open_collection_quietly
 from tests.support.probe import drain, queue_depth
 from tests.support.services import auth, eventually, platform, running
 
@@ -130,11 +131,12 @@ async def test_a_publish_no_queue_takes_is_detected_not_dropped(
     settings = platform(rabbit_url, data_dir)
     # No notifications service in this virtual host: nobody is bound to proposal events.
     async with running(TOPICS, settings, database_url=database_url()) as (service, api):
+        year = await open_collection_quietly(service)  # no event of its own to count
         response = await api.post(
             "/proposals",
             json={
-                "year": 2027,
-                "focus_area": "food safety",
+                "year": year,
+                "focus_area": "food_drugs",
                 "title": "unheard",
                 "rationale": "-",
                 "submitter_name": "x",

@@ -17,6 +17,7 @@ from jiandu_shared.web.auth import Role
 from jiandu_topics.adapters.metadata import outbox
 from jiandu_topics.bootstrap import SPEC as TOPICS
 from jiandu_topics.domain.model import Proposal
+from tests.support.collection import collection_year, open_collection
 from tests.support.probe import probe
 from tests.support.servers import RabbitNode
 from tests.support.services import auth, eventually, platform, running
@@ -26,9 +27,9 @@ pytestmark = pytest.mark.connected
 
 def proposal_body(n: int) -> dict[str, object]:
     return {
-        "year": 2027,
+        "year": collection_year(),
         "source": "public",
-        "focus_area": "elderly care",
+        "focus_area": "elderly_care_social_security",
         "title": f"Proposal {n}",
         "rationale": "Day-care centres for the elderly are unevenly spread.",
         "submitter_name": f"Citizen {n}",
@@ -43,6 +44,7 @@ async def test_events_committed_while_broker_is_down_are_delivered_after_it_retu
         running(NOTIFICATIONS, settings, database_url=database_url()) as (_, notifications),
         running(TOPICS, settings, database_url=database_url()) as (_, topics),
     ):
+        await open_collection(topics)
         rabbit.stop_app()
         try:
             for n in range(5):

@@ -12,14 +12,15 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from jiandu_notifications.bootstrap import SPEC as NOTIFICATIONS
 from jiandu_shared.web.auth import Role
 from jiandu_topics.bootstrap import SPEC as TOPICS
+from tests.support.collection import collection_year, open_collection
 from tests.support.services import auth, eventually, platform, running
 
 pytestmark = pytest.mark.connected
 
 PROPOSAL = {
-    "year": 2027,
+    "year": collection_year(),
     "source": "public",
-    "focus_area": "preschool",
+    "focus_area": "preschool_childcare",
     "title": "普惠性幼儿园覆盖率",
     "rationale": "Too few affordable kindergarten places in the county town.",
     "submitter_name": "李四",
@@ -42,6 +43,7 @@ async def test_proposal_reaches_staff_with_its_correlation_id_and_trace(
             topics,
         ),
     ):
+        await open_collection(topics)
         response = await topics.post(
             "/proposals", json=PROPOSAL, headers={"X-Correlation-ID": "citizen-flow-1"}
         )

@@ -13,8 +13,8 @@ import aio_pika
 import pytest
 from aiormq.exceptions import ChannelAccessRefused
 
+import jiandu_shared.messaging.definitions as definitions
 from jiandu_shared.contracts import CATALOGUE
-from jiandu_shared.messaging import definitions
 from jiandu_shared.messaging.broker import declare_topology, make_broker
 from jiandu_shared.messaging.topology import EVENTS_EXCHANGE, consumer_queue
 from jiandu_shared.service import bootstrap

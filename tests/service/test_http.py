@@ -20,12 +20,13 @@ from jiandu_shared.service import Service, ServiceSpec, bootstrap
 from jiandu_shared.settings import service_settings
 from jiandu_shared.web.auth import Role
 from jiandu_topics.bootstrap import SPEC as TOPICS
+from tests.support.collection import collection_year, open_collection
 from tests.support.services import auth, platform
 
 GOOD = {
-    "year": 2027,
+    "year": collection_year(),
     "source": "public",
-    "focus_area": "anti-telecom-fraud",
+    "focus_area": "anti_telecom_fraud",
     "title": "反电诈宣传",
     "rationale": "Elderly residents are targeted.",
     "submitter_name": "孙七",
@@ -51,6 +52,7 @@ async def in_memory(
 @pytest.fixture
 async def topics(data_dir: Path) -> AsyncIterator[httpx.AsyncClient]:
     async with in_memory(TOPICS, data_dir) as (_, client):
+        await open_collection(client)  # proposals are accepted while the year's window is open
         yield client
 
 

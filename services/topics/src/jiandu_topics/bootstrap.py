@@ -5,7 +5,7 @@ from __future__ import annotations
 from jiandu_shared.service import ServiceSpec
 from jiandu_topics import SERVICE_NAME
 from jiandu_topics.adapters import orm
-from jiandu_topics.entrypoints import consumers, http
+from jiandu_topics.entrypoints import consumers, http, sweeps
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 
 SPEC = ServiceSpec(
@@ -19,4 +19,5 @@ SPEC = ServiceSpec(
     unit_of_work=TopicsUnitOfWork,
     register_consumers=consumers.register,
     routers=http.build_routers,
+    sweeps=sweeps.build_sweeps,
 )

@@ -31,7 +31,9 @@ notifications = Table(
     Column("source_event_type", String(200), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("read_at", UtcDateTime(), nullable=True),
+    Column("recipient_ref", String(128), nullable=True),  # revision 0002
     Index("ix_notifications_recipient", "recipient_role", "created_at"),
+    Index("ix_notifications_recipient_ref", "recipient_ref"),
 )
 
 

@@ -21,6 +21,7 @@ class NotificationRepository(Repository[Notification]):
         recipient_role: RecipientRole | None,
         correlation_id: str | None,
         unread_only: bool,
+        recipient_ref: str | None = None,
         limit: int,
         offset: int,
     ) -> tuple[Sequence[Notification], int]:
@@ -30,6 +31,8 @@ class NotificationRepository(Repository[Notification]):
             conditions.append(c.recipient_role == recipient_role)
         if correlation_id is not None:
             conditions.append(c.correlation_id == correlation_id)
+        if recipient_ref is not None:
+            conditions.append(c.recipient_ref == recipient_ref)
         if unread_only:
             conditions.append(c.read_at.is_(None))
         total = await self.session.scalar(

@@ -26,6 +26,8 @@ class RecipientRole(StrEnum):
     DEPUTY = "deputy"
     DEPARTMENT = "department"
     PARTNER_AGENCY = "partner_agency"
+    # A member of the public, addressed by ``recipient_ref`` (e.g. a proposal's tracking code).
+    CITIZEN = "citizen"
 
 
 @dataclass(eq=False)
@@ -43,6 +45,8 @@ class Notification:
     source_event_type: str
     created_at: datetime
     read_at: datetime | None = None
+    # One recipient within the role (a deputy's id, a tracking code); None: the whole role.
+    recipient_ref: str | None = None
     events: list[EventData] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -57,6 +61,7 @@ class Notification:
         source_event_id: uuid.UUID,
         source_event_type: str,
         now: datetime,
+        recipient_ref: str | None = None,
     ) -> Notification:
         return cls(
             id=uuid.uuid4(),
@@ -69,6 +74,7 @@ class Notification:
             source_event_id=source_event_id,
             source_event_type=source_event_type,
             created_at=now,
+            recipient_ref=recipient_ref,
         )
 
     def mark_read(self, now: datetime) -> None:

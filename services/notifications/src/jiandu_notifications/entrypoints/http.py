@@ -29,6 +29,7 @@ class NotificationOut(BaseModel):
     source_event_type: str
     created_at: datetime
     read_at: datetime | None
+    recipient_ref: str | None
 
     @classmethod
     def of(cls, n: Notification) -> NotificationOut:
@@ -53,6 +54,7 @@ def build_router(uow: Callable[[], NotificationsUnitOfWork], clock: Clock) -> AP
         _: Staff,
         recipient_role: RecipientRole | None = None,
         correlation_id: Annotated[str | None, Query(max_length=128)] = None,
+        recipient_ref: Annotated[str | None, Query(max_length=128)] = None,
         unread_only: bool = False,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0)] = 0,
@@ -64,6 +66,7 @@ def build_router(uow: Callable[[], NotificationsUnitOfWork], clock: Clock) -> AP
             unread_only=unread_only,
             limit=limit,
             offset=offset,
+            recipient_ref=recipient_ref,
         )
         return NotificationPage(
             items=[NotificationOut.of(n) for n in items], total=total, limit=limit, offset=offset

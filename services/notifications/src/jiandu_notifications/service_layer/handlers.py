@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from jiandu_notifications import SERVICE_NAME
 from jiandu_notifications.domain.model import Notification, RecipientRole
 from jiandu_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from jiandu_shared.clock import Clock
@@ -23,30 +22,25 @@ SOURCE_LABELS = {
 
 async def notify_staff_of_proposal(
     envelope: Envelope[ProposalSubmitted], uow: NotificationsUnitOfWork, clock: Clock
-) -> bool:
-    """Committee staff learn of a new topic proposal; False when the event was a duplicate."""
+) -> None:
+    """Committee staff learn of a new topic proposal (in an open unit of work, batched)."""
     data = envelope.data
-    async with uow:
-        if not await uow.first_delivery(f"{SERVICE_NAME}.notify_staff_of_proposal", envelope):
-            return False
-        uow.notifications.add(
-            Notification.record(
-                recipient_role=RecipientRole.COMMITTEE_STAFF,
-                kind="proposal_submitted",
-                title=f"New supervision-topic proposal for {data.year}: {data.title}",
-                body=(
-                    f"Source: {SOURCE_LABELS.get(data.source, data.source)}; "
-                    f"focus area: {data.focus_area}; tracking code {data.tracking_code}. "
-                    "Screen it in the topic collection."
-                ),
-                correlation_id=envelope.correlation_id,
-                source_event_id=envelope.event_id,
-                source_event_type=envelope.type,
-                now=clock.now(),
-            )
+    uow.notifications.add(
+        Notification.record(
+            recipient_role=RecipientRole.COMMITTEE_STAFF,
+            kind="proposal_submitted",
+            title=f"New supervision-topic proposal for {data.year}: {data.title}",
+            body=(
+                f"Source: {SOURCE_LABELS.get(data.source, data.source)}; "
+                f"focus area: {data.focus_area}; tracking code {data.tracking_code}. "
+                "Screen it in the topic collection."
+            ),
+            correlation_id=envelope.correlation_id,
+            source_event_id=envelope.event_id,
+            source_event_type=envelope.type,
+            now=clock.now(),
         )
-        await uow.commit()
-    return True
+    )
 
 
 async def list_notifications(
@@ -57,12 +51,14 @@ async def list_notifications(
     unread_only: bool,
     limit: int,
     offset: int,
+    recipient_ref: str | None = None,
 ) -> tuple[Sequence[Notification], int]:
     async with uow:
         return await uow.notifications.find(
             recipient_role=recipient_role,
             correlation_id=correlation_id,
             unread_only=unread_only,
+            recipient_ref=recipient_ref,
             limit=limit,
             offset=offset,
         )

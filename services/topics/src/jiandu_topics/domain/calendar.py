@@ -311,6 +311,9 @@ class DeadlineRules:
     opinion_implementation: Period = _SIXTY_WORKING_DAYS
     # Deliberation opinions on the state-asset management report.
     state_asset_opinion: Period = _SIX_MONTHS
+    # Deliberation opinions on the audit-rectification and budget-execution reports.
+    audit_rectification_opinion: Period = _SIXTY_WORKING_DAYS
+    budget_execution_opinion: Period = _SIXTY_WORKING_DAYS
     # Second handling (二次办理) after an unsatisfied evaluation.
     second_handling: Period = _THIRTY_WORKING_DAYS
     # Remind the responsible organ this many working days before a deadline.
@@ -338,3 +341,35 @@ class DeadlineRules:
     def due_soon_on(self, calendar: WorkingCalendar, deadline: Deadline) -> Deadline:
         """The working day on which to remind the organ that ``deadline`` is near."""
         return calendar.subtract_working_days(deadline.due, self.due_soon_working_days)
+
+
+@dataclass(frozen=True)
+class PeriodLimits:
+    """How far staff may set a period themselves instead of the rule's: configuration.
+
+    A committee may give an organ a shorter or longer period for one assignment (e.g. an
+    urgent opinion), but not a period that defeats the deadline: no zero days, no years.
+    """
+
+    min_working_days: int = 5
+    max_working_days: int = 250
+    min_months: int = 1
+    max_months: int = 12
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min_working_days <= self.max_working_days:
+            raise ValueError("need 0 < min_working_days <= max_working_days")
+        if not 0 < self.min_months <= self.max_months:
+            raise ValueError("need 0 < min_months <= max_months")
+
+    def check(self, period: Period) -> Period:
+        """``period`` when it is within the limits; RuleViolation otherwise."""
+        if period.unit is PeriodUnit.WORKING_DAYS:
+            low, high, unit = self.min_working_days, self.max_working_days, "working days"
+        else:
+            low, high, unit = self.min_months, self.max_months, "months"
+        if not low <= period.amount <= high:
+            raise RuleViolation(
+                f"a period of {period.amount} {unit} is outside the allowed {low} to {high}"
+            )
+        return period

@@ -26,18 +26,22 @@ from jiandu_shared.contracts.topics import (
     OpinionClosed,
     OpinionDeadlineRecomputed,
     OpinionDrafted,
+    OpinionDueSoon,
     OpinionEvaluationOpened,
     OpinionFeedbackPublished,
     OpinionNoticeCirculated,
+    OpinionOrigin,
     OpinionOverdue,
     OpinionRated,
     OpinionReportSubmitted,
+    OpinionResultReported,
     OpinionSecondHandlingStarted,
     SatisfactionLevel,
 )
 from jiandu_shared.errors import Conflict, InvalidTransition, RuleViolation
 from jiandu_topics.domain.calendar import (
     Deadline,
+    DeadlineRules,
     Period,
     WorkingCalendar,
     aware_utc,
@@ -163,6 +167,28 @@ class Vote:
     cast_at: datetime
 
 
+# --- Kinds of opinion and their periods -----------------------------------------------------
+
+
+class OpinionKind(StrEnum):
+    """What report an opinion was issued on; decides the period the rules give the organ."""
+
+    GENERAL = "general"  # a special work report (专项工作报告) and the like
+    STATE_ASSETS = "state_assets"  # 国有资产管理情况报告: 6 months in the seed
+    AUDIT_RECTIFICATION = "audit_rectification"  # 审计查出问题整改情况报告
+    BUDGET_EXECUTION = "budget_execution"  # 预算执行情况报告
+
+
+def assignment_period(rules: DeadlineRules, kind: OpinionKind) -> Period:
+    """The period the deadline rules give an organ to report on an opinion of ``kind``."""
+    return {
+        OpinionKind.GENERAL: rules.opinion_implementation,
+        OpinionKind.STATE_ASSETS: rules.state_asset_opinion,
+        OpinionKind.AUDIT_RECTIFICATION: rules.audit_rectification_opinion,
+        OpinionKind.BUDGET_EXECUTION: rules.budget_execution_opinion,
+    }[kind]
+
+
 # --- The state machine ----------------------------------------------------------------------
 
 
@@ -236,6 +262,12 @@ def allowed_actions(state: OpinionState) -> frozenset[OpinionAction]:
     return frozenset(TRANSITIONS[state])
 
 
+# States in which the organ owes an implementation report by the current deadline.
+AWAITING_REPORT: frozenset[OpinionState] = frozenset(
+    {OpinionState.ASSIGNED, OpinionState.IN_PROGRESS}
+)
+
+
 @dataclass
 class HandlingRound:
     """One pass of the organ through the loop: 1 is the first handling, 2+ second handling."""
@@ -270,6 +302,9 @@ class DeliberationOpinion:
 
     ``committee_id`` is the committee office (专(工)委室) that tracks it; ``organ_id`` the organ
     of "one government, one commission, two courts" (一府一委两院) that must implement it.
+    ``year`` is the year of the deliberation (follow-up reviews look back at earlier years);
+    ``origin`` names the report in another service the opinion was issued on, if any;
+    ``follows_opinion_id`` the earlier opinion whose problem a follow-up review found back.
     """
 
     WHAT = "deliberation opinion"
@@ -288,12 +323,24 @@ class DeliberationOpinion:
         votes: list[Vote] | None = None,
         feedback_published_at: datetime | None = None,
         closed_at: datetime | None = None,
+        year: int | None = None,
+        kind: OpinionKind = OpinionKind.GENERAL,
+        origin: OpinionOrigin | None = None,
+        follows_opinion_id: uuid.UUID | None = None,
     ) -> None:
         self.id = id
         self.committee_id = committee_id
         self.title = title
         self.plan_item_id = plan_item_id
         self.drafted_at = drafted_at
+        self.year = year if year is not None else local_date(drafted_at).year
+        self.kind = kind
+        # Flat, so that storage needs no composite that could be half empty.
+        self.origin_service = origin.service if origin else None
+        self.origin_report_id = origin.report_id if origin else None
+        self.origin_report_kind = origin.report_kind if origin else None
+        self.origin_ref = origin.opinion_ref if origin else None
+        self.follows_opinion_id = follows_opinion_id
         self.state = state
         self.organ_id = organ_id
         self.rounds: list[HandlingRound] = rounds if rounds is not None else []
@@ -312,16 +359,27 @@ class DeliberationOpinion:
         title: str,
         plan_item_id: uuid.UUID | None = None,
         now: datetime,
+        year: int | None = None,
+        kind: OpinionKind = OpinionKind.GENERAL,
+        origin: OpinionOrigin | None = None,
+        follows_opinion_id: uuid.UUID | None = None,
     ) -> DeliberationOpinion:
         title = title.strip()
         if not title or len(title) > 200:
             raise RuleViolation("a deliberation opinion needs a title of 1 to 200 characters")
+        now = aware_utc(now)
+        if year is not None and year > local_date(now).year:
+            raise RuleViolation(f"an opinion cannot be of a future year ({year})")
         opinion = cls(
             id=uuid.uuid4(),
             committee_id=committee_id,
             title=title,
             plan_item_id=plan_item_id,
-            drafted_at=aware_utc(now),
+            drafted_at=now,
+            year=year,
+            kind=OpinionKind(kind),
+            origin=origin,
+            follows_opinion_id=follows_opinion_id,
         )
         opinion.events.append(
             OpinionDrafted(
@@ -370,6 +428,40 @@ class DeliberationOpinion:
     def deadline(self) -> Deadline | None:
         current = self.current_round
         return current.deadline if current else None
+
+    @property
+    def origin(self) -> OpinionOrigin | None:
+        if (
+            self.origin_service is None
+            or self.origin_report_id is None
+            or self.origin_report_kind is None
+            or self.origin_ref is None
+        ):
+            return None
+        return OpinionOrigin(
+            service=self.origin_service,
+            report_id=self.origin_report_id,
+            report_kind=self.origin_report_kind,
+            opinion_ref=self.origin_ref,
+        )
+
+    @property
+    def awaiting_report(self) -> bool:
+        return self.state in AWAITING_REPORT
+
+    def past_due(self, today: date) -> bool:
+        """Whether the organ's report is late on ``today`` (the due day itself is in time)."""
+        if self.state is OpinionState.OVERDUE:
+            return True
+        deadline = self.deadline
+        return self.awaiting_report and deadline is not None and today > deadline.due
+
+    def due_soon_reminder_on(self, rules: DeadlineRules, calendar: WorkingCalendar) -> date | None:
+        """The working day from which to remind the organ; None when no report is owed."""
+        deadline = self.deadline
+        if not self.awaiting_report or deadline is None:
+            return None
+        return rules.due_soon_on(calendar, deadline).due
 
     @property
     def handling_rounds(self) -> int:
@@ -489,6 +581,37 @@ class DeliberationOpinion:
         )
         return True
 
+    def remind_due_soon(
+        self, *, rules: DeadlineRules, calendar: WorkingCalendar, now: datetime
+    ) -> None:
+        """临期提醒: tell the organ its report is due soon. Not a transition: nothing changes.
+
+        Raising it once per deadline is the caller's job (a sweep claims it in storage).
+        """
+        now = aware_utc(now)
+        remind_on = self.due_soon_reminder_on(rules, calendar)
+        handling = self.current_round
+        today = local_date(now)
+        if remind_on is None or handling is None:
+            raise RuleViolation(f"{self.WHAT} {self.id} owes no report in state '{self.state}'")
+        if not remind_on <= today <= handling.deadline.due:
+            raise RuleViolation(
+                f"{self.WHAT} {self.id} is due on {handling.deadline.due}; reminders are sent "
+                f"from {remind_on} up to that day, not on {today}"
+            )
+        self.events.append(
+            OpinionDueSoon(
+                opinion_id=self.id,
+                committee_id=self.committee_id,
+                organ_id=self._organ(),
+                round=handling.number,
+                due=handling.deadline.due,
+                provisional=handling.deadline.provisional,
+                working_days_left=calendar.working_days_between(today, handling.deadline.due),
+                reminded_at=now,
+            )
+        )
+
     def mark_overdue(self, *, now: datetime) -> None:
         """Record that the deadline passed without an implementation report."""
         self._require(OpinionAction.MARK_OVERDUE)
@@ -589,6 +712,23 @@ class DeliberationOpinion:
                 rated_at=now,
             )
         )
+        origin = self.origin
+        if origin is not None:
+            self.events.append(
+                OpinionResultReported(
+                    opinion_id=self.id,
+                    origin=origin,
+                    committee_id=self.committee_id,
+                    organ_id=self._organ(),
+                    round=handling.number,
+                    satisfied=result.satisfied,
+                    basically_satisfied=result.basically_satisfied,
+                    unsatisfied=result.unsatisfied,
+                    verdict=result.verdict,
+                    passed=result.passed,
+                    rated_at=now,
+                )
+            )
         return result
 
     def circulate_notice(self, *, now: datetime) -> None:
