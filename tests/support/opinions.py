@@ -133,7 +133,7 @@ async def deadline_scenario(
 ) -> None:
     """Move the clock across two deadlines and a second handling's, sweeping with several
     replicas at once at every step; exactly one due-soon and one overdue event each."""
-    (this_replica,) = service.runtime.sweeps
+    (this_replica,) = [s for s in service.runtime.sweeps if s.name == "opinion-deadlines"]
     other = replica_sweep(service, clock)
     calendar = WorkingCalendar()
     rules = TopicsSettings().deadline_rules

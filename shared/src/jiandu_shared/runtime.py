@@ -24,6 +24,7 @@ from jiandu_shared.scheduling import Sweep, run_periodically
 from jiandu_shared.settings import ServiceSettings
 from jiandu_shared.storage import migrations
 from jiandu_shared.storage.database import Database
+from jiandu_shared.storage.idempotency import purge_expired
 
 logger = logging.getLogger("jiandu.runtime")
 
@@ -58,7 +59,7 @@ class ServiceRuntime:
             publish_timeout=platform.publish_timeout_seconds,
         )
         self._document_publications()
-        self.sweeps: list[Sweep] = []
+        self.sweeps: list[Sweep] = [Sweep("idempotency-purge", 3600.0, self._purge_idempotency)]
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self.broker_connected = asyncio.Event()
@@ -79,6 +80,12 @@ class ServiceRuntime:
                     schema=Envelope[spec.model],  # type: ignore[name-defined]
                     persist=True,
                 )
+
+    async def _purge_idempotency(self) -> int:
+        async with self.database.session() as session:
+            purged = await purge_expired(session, self.metadata.tables["idempotency_keys"])
+            await session.commit()
+        return purged
 
     def include_subscribers(self) -> None:
         """Attach the service's subscribers to the broker (after they were registered)."""

@@ -30,7 +30,7 @@ async def test_the_sweep_is_wired_with_the_configured_interval(
     monkeypatch.setenv("JIANDU_TOPICS_DEADLINE_SWEEP_SECONDS", "42")
     clock = FixedClock(china(date(2026, 3, 2)))
     async with topics_in_memory(data_dir, clock) as (service, _):
-        (sweep,) = service.runtime.sweeps
+        (sweep,) = [s for s in service.runtime.sweeps if s.name == "opinion-deadlines"]
         assert sweep.name == "opinion-deadlines" and sweep.interval_seconds == 42
         assert await sweep.run() == 0
 

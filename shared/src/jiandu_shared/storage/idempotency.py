@@ -1,21 +1,25 @@
-"""Idempotency keys on creating requests: a retried request returns the first response.
+"""Idempotency keys on creating requests: a retried request gets what the first one created.
 
-The response is stored in the same transaction as what the request created, so a retry after
-a lost response neither creates twice nor misses the first result. Reusing a key for a
-different request is a conflict.
+What was created (its id, and anything shown only once, such as a citizen's tracking secret)
+is stored in the same transaction as the creation, so a retry after a lost response neither
+creates twice nor loses the first result. Reusing a key for another request is a conflict.
+Records are kept for ``RETENTION`` and then purged.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jiandu_shared.clock import utcnow
 from jiandu_shared.errors import Conflict
+
+RETENTION = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -72,3 +76,8 @@ async def remember(
             created_at=utcnow(),
         )
     )
+
+
+async def purge_expired(session: AsyncSession, table: Table) -> int:
+    result = await session.execute(delete(table).where(table.c.created_at < utcnow() - RETENTION))
+    return int(result.rowcount)  # type: ignore[attr-defined]

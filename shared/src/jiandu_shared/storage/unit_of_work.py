@@ -45,6 +45,9 @@ class UnitOfWork:
         self._seen: list[RaisesEvents] = []
         self._loose_events: list[EventData] = []
         self._staged: list[Envelope[EventData]] = []
+        # Set by an entry point handling a creating request that carries an Idempotency-Key.
+        self.idempotency: IdempotentRequest | None = None
+        self._created: dict[str, Any] | None = None
         self.session: AsyncSession
 
     async def __aenter__(self) -> Self:
@@ -52,6 +55,7 @@ class UnitOfWork:
         self._seen = []
         self._loose_events = []
         self._staged = []
+        self._created = None
         self._open(self.session)
         return self
 
@@ -84,12 +88,13 @@ class UnitOfWork:
         return await first_delivery(self.session, self._inbox, consumer, envelope)
 
     async def replay(self, request: IdempotentRequest) -> StoredResponse | None:
-        """The response stored for a retried request, if the key was seen."""
+        """What a retried request created, if its key was seen."""
         return await idempotency.replay(self.session, self._idempotency, request)
 
-    async def remember(self, request: IdempotentRequest, status_code: int, body: Any) -> None:
-        """Store the response with this transaction, for retries of the same request."""
-        await idempotency.remember(self.session, self._idempotency, request, status_code, body)
+    def record_created(self, resource_id: object, **extra: Any) -> None:
+        """Name what this request created; with an Idempotency-Key it is remembered at commit,
+        in the same transaction, so a retry finds it instead of creating it again."""
+        self._created = {"id": str(resource_id), **extra}
 
     def collect_new_events(self) -> Iterable[EventData]:
         for aggregate in self._seen:
@@ -129,6 +134,10 @@ class UnitOfWork:
         self.stage_events()
         staged, self._staged = self._staged, []
         await add_to_outbox(self.session, self._outbox, staged)
+        if self.idempotency is not None and self._created is not None:
+            await idempotency.remember(
+                self.session, self._idempotency, self.idempotency, 201, self._created
+            )
         await self.session.commit()
         if staged and self._on_commit is not None:
             self._on_commit()

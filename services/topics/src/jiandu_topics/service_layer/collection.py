@@ -138,6 +138,8 @@ async def submit_proposal(
             now=now,
         )
         uow.proposals.add(proposal)
+        # A retry with the same Idempotency-Key must get the secret shown once.
+        uow.record_created(proposal.id, tracking_secret=secret)
         await commit(uow, duplicate="a proposal with this tracking code exists; submit again")
     return Submitted(proposal, secret)
 

@@ -45,6 +45,7 @@ async def schedule(command: ScheduleInquiry, uow: TopicsUnitOfWork, clock: Clock
             now=clock.now(),
         )
         uow.inquiries.add(inquiry)
+        uow.record_created(inquiry.id)
         await commit(uow, duplicate="unexpected duplicate")
     return inquiry
 

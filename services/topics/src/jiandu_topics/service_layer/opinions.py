@@ -99,6 +99,7 @@ async def draft(command: DraftOpinion, uow: TopicsUnitOfWork, clock: Clock) -> D
             now=clock.now(),
         )
         uow.opinions.add(opinion)
+        uow.record_created(opinion.id)
         await commit(uow, duplicate="unexpected duplicate opinion")
     return opinion
 

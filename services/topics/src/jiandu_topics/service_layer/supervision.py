@@ -55,6 +55,7 @@ async def file_report(
             plan_item_id=command.plan_item_id,
         )
         uow.supervision_reports.add(report)
+        uow.record_created(report.id)
         await commit(uow, duplicate="unexpected duplicate supervision report")
     return report
 

@@ -7,13 +7,14 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import SatisfactionLevel
 from jiandu_shared.errors import RuleViolation
 from jiandu_shared.web.auth import Principal, Role, require
+from jiandu_shared.web.idempotency import IdempotencyDep
 from jiandu_topics.config import TopicsSettings
 from jiandu_topics.domain.inquiry import (
     InquiryAction,
@@ -262,9 +263,15 @@ def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter
         status_code=status.HTTP_201_CREATED,
         summary="Schedule a special inquiry, optionally for a plan item (staff)",
     )
-    async def schedule(body: InquiryIn, _: Staff) -> InquiryOut:
+    async def schedule(
+        body: InquiryIn, _: Staff, response: Response, idempotency: IdempotencyDep
+    ) -> InquiryOut:
+        if (created := idempotency.replay(response)) is not None:
+            return InquiryOut.of(await inquiries.get(uuid.UUID(created["id"]), uow()))
+        unit = uow()
+        unit.idempotency = idempotency.request
         inquiry = await inquiries.schedule(
-            inquiries.ScheduleInquiry(**body.model_dump()), uow(), clock
+            inquiries.ScheduleInquiry(**body.model_dump()), unit, clock
         )
         return InquiryOut.of(inquiry)
 

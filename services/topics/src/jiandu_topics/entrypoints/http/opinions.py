@@ -12,12 +12,13 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import OpinionOrigin, SatisfactionLevel
 from jiandu_shared.web.auth import Principal, Role, require
+from jiandu_shared.web.idempotency import IdempotencyDep
 from jiandu_topics.adapters.opinion_repository import OpinionFilter
 from jiandu_topics.config import TopicsSettings
 from jiandu_topics.domain.calendar import Deadline, Period, PeriodUnit, local_date
@@ -253,9 +254,14 @@ def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter
         status_code=status.HTTP_201_CREATED,
         summary="Draft a deliberation opinion (staff)",
     )
-    async def draft_opinion(body: DraftIn, _: Staff) -> OpinionOut:
-        command = opinions.DraftOpinion(**body.model_dump())
-        return out(await opinions.draft(command, uow(), clock))
+    async def draft_opinion(
+        body: DraftIn, _: Staff, response: Response, idempotency: IdempotencyDep
+    ) -> OpinionOut:
+        if (created := idempotency.replay(response)) is not None:
+            return out(await opinions.get(uuid.UUID(created["id"]), uow()))
+        unit = uow()
+        unit.idempotency = idempotency.request
+        return out(await opinions.draft(opinions.DraftOpinion(**body.model_dump()), unit, clock))
 
     @router.get(
         "/opinions",

@@ -7,13 +7,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import ProposalSource, SupervisionMethod
 from jiandu_shared.errors import RuleViolation
 from jiandu_shared.web.auth import Principal, Role, require
+from jiandu_shared.web.idempotency import IdempotencyDep
 from jiandu_topics.config import TopicsSettings
 from jiandu_topics.domain.collection import FocusAreas
 from jiandu_topics.domain.model import Proposal, ProposalAction, ProposalRef, ProposalStatus
@@ -235,13 +236,22 @@ def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter
         "organs (报题) and liaison meetings (商题) are entered by committee staff; a deputy "
         "(出题) submits with their own token. Outside an open window: 409 naming its dates.",
     )
-    async def submit_proposal(body: ProposalIn, request: Request) -> ProposalReceipt:
+    async def submit_proposal(
+        body: ProposalIn, request: Request, response: Response, idempotency: IdempotencyDep
+    ) -> ProposalReceipt:
         submitter_ref = await _submitter_ref(body, request)
+        if (created := idempotency.replay(response)) is not None:
+            proposal = await collection.get_proposal(uuid.UUID(created["id"]), uow())
+            return ProposalReceipt(
+                **ProposalOut.of(proposal).model_dump(), tracking_secret=created["tracking_secret"]
+            )
+        unit = uow()
+        unit.idempotency = idempotency.request
         submitted = await collection.submit_proposal(
             collection.SubmitProposal(
                 **body.model_dump(exclude={"submitter_ref"}), submitter_ref=submitter_ref
             ),
-            uow(),
+            unit,
             clock,
             focus_areas,
         )

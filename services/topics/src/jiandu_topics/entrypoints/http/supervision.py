@@ -7,12 +7,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import ReviewOutcome
 from jiandu_shared.web.auth import Principal, Role, require
+from jiandu_shared.web.idempotency import IdempotencyDep
 from jiandu_topics.config import TopicsSettings
 from jiandu_topics.domain.calendar import local_date
 from jiandu_topics.domain.report import MAX_SUMMARY, SupervisionReport
@@ -171,11 +172,17 @@ def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter
         status_code=status.HTTP_201_CREATED,
         summary="督办报告: the responsible committee files a supervision report (staff)",
     )
-    async def file_report(body: ReportIn, who: Staff) -> ReportOut:
+    async def file_report(
+        body: ReportIn, who: Staff, response: Response, idempotency: IdempotencyDep
+    ) -> ReportOut:
         _own_committee(who, body.committee_id)
+        if (created := idempotency.replay(response)) is not None:
+            return ReportOut.of(await supervision.get_report(uuid.UUID(created["id"]), uow()))
+        unit = uow()
+        unit.idempotency = idempotency.request
         command = supervision.FileSupervisionReport(**body.model_dump())
         return ReportOut.of(
-            await supervision.file_report(command, uow(), clock, filed_by=who.subject)
+            await supervision.file_report(command, unit, clock, filed_by=who.subject)
         )
 
     @router.get("/supervision-reports", summary="Supervision reports, newest first")
