@@ -5,12 +5,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
+from jiandu_shared.service import bootstrap
+from jiandu_shared.settings import PlatformSettings, service_settings
 from jiandu_shared.telemetry import tracer_provider
+from jiandu_topics.bootstrap import SPEC
 
 
 class Collector(BaseHTTPRequestHandler):
@@ -53,3 +58,8 @@ def test_without_an_endpoint_nothing_is_exported() -> None:
     provider = tracer_provider("topics", None)
     processors = provider._active_span_processor._span_processors
     assert not any(isinstance(p, BatchSpanProcessor) for p in processors)
+
+
+def test_httpx_calls_between_services_carry_the_trace_context(tmp_path: Path) -> None:
+    bootstrap(SPEC, service_settings("topics", platform=PlatformSettings(data_dir=tmp_path)))
+    assert HTTPXClientInstrumentor().is_instrumented_by_opentelemetry

@@ -48,6 +48,8 @@ class ServiceRuntime:
         )
         self.database = Database(settings.effective_database_url)
         telemetry.instrument_engine(self.database.engine, self.tracer_provider)
+        # Calls to other services' APIs (httpx) carry the trace context too.
+        telemetry.instrument_httpx(self.tracer_provider)
         self.broker: RabbitBroker = make_broker(platform, self.name, self.tracer_provider)
         self.events = EventRouter(self.name, delivery_limit=platform.delivery_limit)
         self.relay = OutboxRelay(
