@@ -170,3 +170,23 @@ async def test_proposal_events_are_routed_to_notifications_once(data_dir: Path) 
         )
         assert again.status_code == 409
         assert "current_state" in again.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "content"),
+    [
+        ("/proposals", '{"year": 2027, "title": "a\\u0000b"}'),
+        ("/proposals/track/JD%00X", None),
+    ],
+)
+async def test_nul_characters_are_refused_with_422(
+    topics: httpx.AsyncClient, path: str, content: str | None
+) -> None:
+    if content is None:
+        response = await topics.get(path, headers={"X-Tracking-Secret": "x"})
+    else:
+        response = await topics.post(
+            path, content=content, headers={"content-type": "application/json"}
+        )
+    assert response.status_code == 422
+    assert "NUL" in response.json()["detail"]

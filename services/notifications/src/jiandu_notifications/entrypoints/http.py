@@ -57,7 +57,7 @@ def build_router(uow: Callable[[], NotificationsUnitOfWork], clock: Clock) -> AP
         recipient_ref: Annotated[str | None, Query(max_length=128)] = None,
         unread_only: bool = False,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> NotificationPage:
         items, total = await handlers.list_notifications(
             uow(),

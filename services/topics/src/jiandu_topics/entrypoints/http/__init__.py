@@ -14,6 +14,7 @@ from jiandu_topics.entrypoints.http import (
     opinions,
     plan,
     proposals,
+    statistics,
     supervision,
 )
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
@@ -28,4 +29,5 @@ def build_routers(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> list[API
         opinions.build_router(uow, clock),
         supervision.build_router(uow, clock),
         calendar.build_router(uow, clock),
+        statistics.build_router(uow, clock),
     ]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from jiandu_shared.clock import Clock
@@ -19,6 +19,10 @@ from jiandu_topics.service_layer import collection
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 
 Year = Annotated[int, Field(ge=2000, le=2100, description="The year whose topics are collected")]
+# In the path too: an unbounded int reaches the database and overflows its integer (a 500).
+YearInPath = Annotated[
+    int, Path(ge=2000, le=2100, description="The year whose topics are collected")
+]
 
 
 class WindowIn(BaseModel):
@@ -109,28 +113,28 @@ def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter
     @router.get("/collection-windows", summary="Collection windows, newest year first (public)")
     async def list_windows(
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> WindowPage:
         items, total = await collection.list_windows(uow(), limit=limit, offset=offset)
         return WindowPage(items=[out(w) for w in items], total=total, limit=limit, offset=offset)
 
     @router.get("/collection-windows/{year}", summary="The collection window of a year (public)")
-    async def get_window(year: int) -> WindowOut:
+    async def get_window(year: YearInPath) -> WindowOut:
         return out(await collection.get_window(year, uow()))
 
     @router.post("/collection-windows/{year}/open", summary="Open the year's collection (staff)")
-    async def open_window(year: int, _: Staff) -> WindowOut:
+    async def open_window(year: YearInPath, _: Staff) -> WindowOut:
         return out(await collection.open_window(year, uow(), clock))
 
     @router.post("/collection-windows/{year}/close", summary="Close the year's collection (staff)")
-    async def close_window(year: int, _: Staff) -> WindowOut:
+    async def close_window(year: YearInPath, _: Staff) -> WindowOut:
         return out(await collection.close_window(year, uow(), clock))
 
     @router.post(
         "/collection-windows/{year}/reschedule",
         summary="Change the opening and closing dates (staff; not once closed)",
     )
-    async def reschedule_window(year: int, body: WindowDates, _: Staff) -> WindowOut:
+    async def reschedule_window(year: YearInPath, body: WindowDates, _: Staff) -> WindowOut:
         return out(
             await collection.reschedule_window(
                 year, opens_on=body.opens_on, closes_on=body.closes_on, uow=uow()

@@ -282,7 +282,7 @@ def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter
         state: InquiryState | None = None,
         plan_item_id: uuid.UUID | None = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> InquiryPage:
         items, total = await inquiries.find(
             uow(),

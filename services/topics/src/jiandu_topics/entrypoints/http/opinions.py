@@ -278,7 +278,7 @@ def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter
             bool | None, Query(description="Past the deadline without a report")
         ] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> OpinionPage:
         scope = organ_scope(who)
         if scope is not None and organ_id not in (None, scope):

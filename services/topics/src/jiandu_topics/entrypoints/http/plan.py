@@ -171,7 +171,7 @@ def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter
         year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
         state: PlanState | None = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> PlanPage:
         items, total = await plans.list_plans(
             uow(), year=year, state=state, limit=limit, offset=offset

@@ -268,7 +268,7 @@ def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter
         status: ProposalStatus | None = None,
         focus_area: Annotated[str | None, Query(max_length=100)] = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> ProposalPage:
         items, total = await collection.list_proposals(
             uow(),

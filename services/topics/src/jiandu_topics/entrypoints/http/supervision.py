@@ -193,7 +193,7 @@ def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter
         plan_item_id: uuid.UUID | None = None,
         year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> ReportPage:
         items, total = await supervision.find_reports(
             uow(),
@@ -229,7 +229,7 @@ def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter
         opinion_id: uuid.UUID | None = None,
         state: ReviewState | None = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> ReviewPage:
         items, total = await supervision.find_reviews(
             uow(),
