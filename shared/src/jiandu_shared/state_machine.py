@@ -7,7 +7,7 @@ Pure Python: domain modules use it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Generic, TypeVar
@@ -18,7 +18,7 @@ S = TypeVar("S", bound=StrEnum)
 A = TypeVar("A", bound=StrEnum)
 
 
-class TransitionTable(Generic[S, A]):
+class TransitionTable(Mapping[S, Mapping[A, frozenset[S]]], Generic[S, A]):
     def __init__(self, what: str, table: Mapping[S, Mapping[A, S | Iterable[S]]]) -> None:
         self.what = what
         self._table: Mapping[S, Mapping[A, frozenset[S]]] = MappingProxyType(
@@ -35,6 +35,12 @@ class TransitionTable(Generic[S, A]):
 
     def __getitem__(self, state: S) -> Mapping[A, frozenset[S]]:
         return self._table[state]
+
+    def __iter__(self) -> Iterator[S]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
 
     def allowed(self, state: S) -> frozenset[A]:
         return frozenset(self._table[state])

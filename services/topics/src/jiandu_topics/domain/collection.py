@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from types import MappingProxyType
 
 from jiandu_shared.contracts import EventData
 from jiandu_shared.contracts.topics import CollectionWindowClosed, CollectionWindowOpened
-from jiandu_shared.errors import Conflict, InvalidTransition, RuleViolation
+from jiandu_shared.errors import Conflict, RuleViolation
+from jiandu_shared.state_machine import TransitionTable
 from jiandu_topics.domain.calendar import aware_utc
 
 
@@ -49,13 +49,14 @@ class WindowAction(StrEnum):
 
 _S, _A = WindowState, WindowAction
 
-TRANSITIONS: Mapping[WindowState, Mapping[WindowAction, WindowState]] = MappingProxyType(
+TRANSITIONS: TransitionTable[WindowState, WindowAction] = TransitionTable(
+    "collection window",
     {
         _S.SCHEDULED: {_A.OPEN: _S.OPEN, _A.RESCHEDULE: _S.SCHEDULED},
         _S.OPEN: {_A.CLOSE: _S.CLOSED, _A.RESCHEDULE: _S.OPEN},
         # Reopening lets staff extend a collection that closed too early.
         _S.CLOSED: {_A.OPEN: _S.OPEN},
-    }
+    },
 )
 
 
@@ -115,16 +116,13 @@ class CollectionWindow:
         return f"the {self.year} collection window ({self.opens_on} to {self.closes_on})"
 
     def allowed_actions(self) -> frozenset[WindowAction]:
-        return frozenset(TRANSITIONS[self.state])
+        return TRANSITIONS.allowed(self.state)
 
     def _require(self, action: WindowAction) -> None:
-        if action not in TRANSITIONS[self.state]:
-            raise InvalidTransition(
-                self.WHAT, str(self.state), str(action), [str(a) for a in self.allowed_actions()]
-            )
+        TRANSITIONS.require(self.state, action)
 
     def _move(self, action: WindowAction) -> None:
-        self.state = TRANSITIONS[self.state][action]
+        self.state = TRANSITIONS.move(self.state, action)
 
     def open(self, *, now: datetime) -> None:
         self._require(WindowAction.OPEN)

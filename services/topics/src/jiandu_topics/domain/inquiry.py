@@ -11,11 +11,10 @@ Pure domain: no framework imports. Aggregates collect the events they raise in `
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from types import MappingProxyType
 
 from jiandu_shared.contracts import EventData
 from jiandu_shared.contracts.topics import (
@@ -28,7 +27,8 @@ from jiandu_shared.contracts.topics import (
     InquirySessionOpened,
     SatisfactionLevel,
 )
-from jiandu_shared.errors import Conflict, InvalidTransition, RuleViolation
+from jiandu_shared.errors import Conflict, RuleViolation
+from jiandu_shared.state_machine import TransitionTable
 from jiandu_topics.domain.calendar import aware_utc
 from jiandu_topics.domain.opinion import EvaluationResult, SatisfactionThresholds
 
@@ -54,27 +54,26 @@ _S, _A = InquiryState, InquiryAction
 
 # The one transition table. One question is on the floor at a time: it is answered and rated
 # before the next is put, which is what makes "one question, one answer, one vote".
-TRANSITIONS: Mapping[InquiryState, Mapping[InquiryAction, frozenset[InquiryState]]] = (
-    MappingProxyType(
-        {
-            _S.SCHEDULED: {_A.OPEN_SESSION: frozenset({_S.IN_SESSION})},
-            _S.IN_SESSION: {
-                _A.PUT_QUESTION: frozenset({_S.QUESTION_PUT}),
-                _A.CONCLUDE: frozenset({_S.CONCLUDED}),
-            },
-            _S.QUESTION_PUT: {_A.RECORD_ANSWER: frozenset({_S.RATING})},
-            _S.RATING: {
-                _A.RATE_ANSWER: frozenset({_S.RATING}),
-                _A.CLOSE_RATING: frozenset({_S.IN_SESSION}),
-            },
-            _S.CONCLUDED: {},
-        }
-    )
+TRANSITIONS: TransitionTable[InquiryState, InquiryAction] = TransitionTable(
+    "special inquiry",
+    {
+        _S.SCHEDULED: {_A.OPEN_SESSION: frozenset({_S.IN_SESSION})},
+        _S.IN_SESSION: {
+            _A.PUT_QUESTION: frozenset({_S.QUESTION_PUT}),
+            _A.CONCLUDE: frozenset({_S.CONCLUDED}),
+        },
+        _S.QUESTION_PUT: {_A.RECORD_ANSWER: frozenset({_S.RATING})},
+        _S.RATING: {
+            _A.RATE_ANSWER: frozenset({_S.RATING}),
+            _A.CLOSE_RATING: frozenset({_S.IN_SESSION}),
+        },
+        _S.CONCLUDED: {},
+    },
 )
 
 
 def allowed_actions(state: InquiryState) -> frozenset[InquiryAction]:
-    return frozenset(TRANSITIONS[state])
+    return TRANSITIONS.allowed(state)
 
 
 @dataclass
@@ -183,15 +182,10 @@ class SpecialInquiry:
         return allowed_actions(self.state)
 
     def _require(self, action: InquiryAction) -> None:
-        if action not in TRANSITIONS[self.state]:
-            raise InvalidTransition(
-                self.WHAT, str(self.state), str(action), [str(a) for a in self.allowed_actions()]
-            )
+        TRANSITIONS.require(self.state, action)
 
     def _move(self, action: InquiryAction, target: InquiryState) -> None:
-        # Guards against a method and the table drifting apart.
-        assert target in TRANSITIONS[self.state][action], (self.state, action, target)
-        self.state = target
+        self.state = TRANSITIONS.move(self.state, action, target)
 
     # --- queries ------------------------------------------------------------------------
 

@@ -14,11 +14,9 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from types import MappingProxyType
 from typing import TypedDict
 
 from jiandu_shared.contracts import EventData
@@ -31,7 +29,8 @@ from jiandu_shared.contracts.topics import (
     ProposalSource,
     ProposalSubmitted,
 )
-from jiandu_shared.errors import InvalidTransition, RuleViolation
+from jiandu_shared.errors import RuleViolation
+from jiandu_shared.state_machine import TransitionTable
 
 
 class ProposalStatus(StrEnum):
@@ -55,7 +54,8 @@ class ProposalAction(StrEnum):
 _S, _A = ProposalStatus, ProposalAction
 
 # The one transition table: state -> action -> the state it leads to.
-TRANSITIONS: Mapping[ProposalStatus, Mapping[ProposalAction, ProposalStatus]] = MappingProxyType(
+TRANSITIONS: TransitionTable[ProposalStatus, ProposalAction] = TransitionTable(
+    "proposal",
     {
         _S.SUBMITTED: {
             _A.SHORTLIST: _S.SHORTLISTED,
@@ -75,7 +75,7 @@ TRANSITIONS: Mapping[ProposalStatus, Mapping[ProposalAction, ProposalStatus]] = 
         _S.DECLINED: {},
         _S.MERGED: {},
         _S.INCLUDED_IN_PLAN: {},
-    }
+    },
 )
 
 MAX_REASON = 1000
@@ -228,21 +228,15 @@ class Proposal:
         return tuple(dict.fromkeys(ref.source for ref in self.refs))
 
     def allowed_actions(self) -> frozenset[ProposalAction]:
-        return frozenset(TRANSITIONS[self.status])
+        return TRANSITIONS.allowed(self.status)
 
     # --- the state machine --------------------------------------------------------------
 
     def _require(self, action: ProposalAction) -> None:
-        if action not in TRANSITIONS[self.status]:
-            raise InvalidTransition(
-                self.WHAT,
-                str(self.status),
-                str(action),
-                [str(a) for a in self.allowed_actions()],
-            )
+        TRANSITIONS.require(self.status, action)
 
     def _move(self, action: ProposalAction) -> None:
-        self.status = TRANSITIONS[self.status][action]
+        self.status = TRANSITIONS.move(self.status, action)
 
     def _facts(self) -> _Facts:
         return {

@@ -12,12 +12,11 @@ Pure domain: no framework imports. Aggregates collect the events they raise in `
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from fractions import Fraction
-from types import MappingProxyType
 
 from jiandu_shared.contracts import EventData
 from jiandu_shared.contracts.topics import (
@@ -38,7 +37,8 @@ from jiandu_shared.contracts.topics import (
     OpinionSecondHandlingStarted,
     SatisfactionLevel,
 )
-from jiandu_shared.errors import Conflict, InvalidTransition, RuleViolation
+from jiandu_shared.errors import Conflict, RuleViolation
+from jiandu_shared.state_machine import TransitionTable
 from jiandu_topics.domain.calendar import (
     Deadline,
     DeadlineRules,
@@ -224,42 +224,41 @@ class OpinionAction(StrEnum):
 _S, _A = OpinionState, OpinionAction
 
 # The one transition table: state -> action -> the states that action may lead to.
-TRANSITIONS: Mapping[OpinionState, Mapping[OpinionAction, frozenset[OpinionState]]] = (
-    MappingProxyType(
-        {
-            _S.DRAFTED: {_A.ASSIGN: frozenset({_S.ASSIGNED})},
-            _S.ASSIGNED: {
-                _A.ACKNOWLEDGE: frozenset({_S.IN_PROGRESS}),
-                # An organ may report without acknowledging first.
-                _A.SUBMIT_REPORT: frozenset({_S.REPORTED}),
-                _A.MARK_OVERDUE: frozenset({_S.OVERDUE}),
-                _A.RECOMPUTE_DEADLINE: frozenset({_S.ASSIGNED}),
-            },
-            _S.IN_PROGRESS: {
-                _A.SUBMIT_REPORT: frozenset({_S.REPORTED}),
-                _A.MARK_OVERDUE: frozenset({_S.OVERDUE}),
-                _A.RECOMPUTE_DEADLINE: frozenset({_S.IN_PROGRESS}),
-            },
-            # A passed deadline is a recorded fact: a later calendar correction does not undo it.
-            _S.OVERDUE: {_A.SUBMIT_REPORT: frozenset({_S.REPORTED})},
-            _S.REPORTED: {_A.OPEN_EVALUATION: frozenset({_S.UNDER_EVALUATION})},
-            _S.UNDER_EVALUATION: {
-                _A.RATE: frozenset({_S.UNDER_EVALUATION}),
-                _A.CLOSE_EVALUATION: frozenset({_S.SATISFACTORY, _S.UNSATISFACTORY}),
-            },
-            _S.SATISFACTORY: {_A.PUBLISH_FEEDBACK: frozenset({_S.FEEDBACK_PUBLISHED})},
-            # Binchuan: an unsatisfied result is always notified before second handling.
-            _S.UNSATISFACTORY: {_A.CIRCULATE_NOTICE: frozenset({_S.NOTICE_CIRCULATED})},
-            _S.NOTICE_CIRCULATED: {_A.REOPEN_FOR_SECOND_HANDLING: frozenset({_S.ASSIGNED})},
-            _S.FEEDBACK_PUBLISHED: {_A.CLOSE: frozenset({_S.CLOSED})},
-            _S.CLOSED: {},
-        }
-    )
+TRANSITIONS: TransitionTable[OpinionState, OpinionAction] = TransitionTable(
+    "deliberation opinion",
+    {
+        _S.DRAFTED: {_A.ASSIGN: frozenset({_S.ASSIGNED})},
+        _S.ASSIGNED: {
+            _A.ACKNOWLEDGE: frozenset({_S.IN_PROGRESS}),
+            # An organ may report without acknowledging first.
+            _A.SUBMIT_REPORT: frozenset({_S.REPORTED}),
+            _A.MARK_OVERDUE: frozenset({_S.OVERDUE}),
+            _A.RECOMPUTE_DEADLINE: frozenset({_S.ASSIGNED}),
+        },
+        _S.IN_PROGRESS: {
+            _A.SUBMIT_REPORT: frozenset({_S.REPORTED}),
+            _A.MARK_OVERDUE: frozenset({_S.OVERDUE}),
+            _A.RECOMPUTE_DEADLINE: frozenset({_S.IN_PROGRESS}),
+        },
+        # A passed deadline is a recorded fact: a later calendar correction does not undo it.
+        _S.OVERDUE: {_A.SUBMIT_REPORT: frozenset({_S.REPORTED})},
+        _S.REPORTED: {_A.OPEN_EVALUATION: frozenset({_S.UNDER_EVALUATION})},
+        _S.UNDER_EVALUATION: {
+            _A.RATE: frozenset({_S.UNDER_EVALUATION}),
+            _A.CLOSE_EVALUATION: frozenset({_S.SATISFACTORY, _S.UNSATISFACTORY}),
+        },
+        _S.SATISFACTORY: {_A.PUBLISH_FEEDBACK: frozenset({_S.FEEDBACK_PUBLISHED})},
+        # Binchuan: an unsatisfied result is always notified before second handling.
+        _S.UNSATISFACTORY: {_A.CIRCULATE_NOTICE: frozenset({_S.NOTICE_CIRCULATED})},
+        _S.NOTICE_CIRCULATED: {_A.REOPEN_FOR_SECOND_HANDLING: frozenset({_S.ASSIGNED})},
+        _S.FEEDBACK_PUBLISHED: {_A.CLOSE: frozenset({_S.CLOSED})},
+        _S.CLOSED: {},
+    },
 )
 
 
 def allowed_actions(state: OpinionState) -> frozenset[OpinionAction]:
-    return frozenset(TRANSITIONS[state])
+    return TRANSITIONS.allowed(state)
 
 
 # States in which the organ owes an implementation report by the current deadline.
@@ -398,15 +397,10 @@ class DeliberationOpinion:
         return allowed_actions(self.state)
 
     def _require(self, action: OpinionAction) -> None:
-        if action not in TRANSITIONS[self.state]:
-            raise InvalidTransition(
-                self.WHAT, str(self.state), str(action), [str(a) for a in self.allowed_actions()]
-            )
+        TRANSITIONS.require(self.state, action)
 
     def _move(self, action: OpinionAction, target: OpinionState) -> None:
-        # Guards against a method and the table drifting apart.
-        assert target in TRANSITIONS[self.state][action], (self.state, action, target)
-        self.state = target
+        self.state = TRANSITIONS.move(self.state, action, target)
 
     # --- queries ------------------------------------------------------------------------
 

@@ -10,15 +10,15 @@ Pure domain: no framework imports. Aggregates collect the events they raise in `
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from types import MappingProxyType
 
 from jiandu_shared.contracts import EventData
 from jiandu_shared.contracts.topics import PlannedItem, PlanPublished, SupervisionMethod
-from jiandu_shared.errors import Conflict, InvalidTransition, NotFound, RuleViolation
+from jiandu_shared.errors import Conflict, NotFound, RuleViolation
+from jiandu_shared.state_machine import TransitionTable
 from jiandu_topics.domain.calendar import aware_utc
 
 MAX_TITLE = 200
@@ -38,7 +38,8 @@ class PlanAction(StrEnum):
 
 _S, _A = PlanState, PlanAction
 
-TRANSITIONS: Mapping[PlanState, Mapping[PlanAction, PlanState]] = MappingProxyType(
+TRANSITIONS: TransitionTable[PlanState, PlanAction] = TransitionTable(
+    "annual plan",
     {
         _S.DRAFT: {
             _A.ADD_ITEM: _S.DRAFT,
@@ -47,7 +48,7 @@ TRANSITIONS: Mapping[PlanState, Mapping[PlanAction, PlanState]] = MappingProxyTy
             _A.PUBLISH: _S.PUBLISHED,
         },
         _S.PUBLISHED: {},
-    }
+    },
 )
 
 
@@ -165,20 +166,17 @@ class AnnualPlan:
     # --- the state machine --------------------------------------------------------------
 
     def allowed_actions(self) -> frozenset[PlanAction]:
-        return frozenset(TRANSITIONS[self.state])
+        return TRANSITIONS.allowed(self.state)
 
     def require(self, action: PlanAction) -> None:
         """Fail now if ``action`` is not allowed, before the caller does further work."""
         self._require(action)
 
     def _require(self, action: PlanAction) -> None:
-        if action not in TRANSITIONS[self.state]:
-            raise InvalidTransition(
-                self.WHAT, str(self.state), str(action), [str(a) for a in self.allowed_actions()]
-            )
+        TRANSITIONS.require(self.state, action)
 
     def _move(self, action: PlanAction, now: datetime) -> None:
-        self.state = TRANSITIONS[self.state][action]
+        self.state = TRANSITIONS.move(self.state, action)
         # Every change touches the plan's own row, so concurrent edits are detected.
         self.updated_at = aware_utc(now)
 

@@ -22,7 +22,8 @@ from enum import StrEnum
 
 from jiandu_shared.contracts import EventData
 from jiandu_shared.contracts.topics import ReviewConcluded, ReviewOpened, ReviewOutcome
-from jiandu_shared.errors import InvalidTransition, RuleViolation
+from jiandu_shared.errors import RuleViolation
+from jiandu_shared.state_machine import TransitionTable
 from jiandu_topics.domain.calendar import aware_utc, local_date
 from jiandu_topics.domain.opinion import DeliberationOpinion
 
@@ -39,10 +40,16 @@ class ReviewAction(StrEnum):
     CONCLUDE = "conclude"
 
 
-_ALLOWED: dict[ReviewState, frozenset[ReviewAction]] = {
-    ReviewState.OPEN: frozenset({ReviewAction.RECORD_FINDING, ReviewAction.CONCLUDE}),
-    ReviewState.CONCLUDED: frozenset(),
-}
+TRANSITIONS: TransitionTable[ReviewState, ReviewAction] = TransitionTable(
+    "follow-up review",
+    {
+        ReviewState.OPEN: {
+            ReviewAction.RECORD_FINDING: ReviewState.OPEN,
+            ReviewAction.CONCLUDE: ReviewState.CONCLUDED,
+        },
+        ReviewState.CONCLUDED: {},
+    },
+)
 
 
 @dataclass
@@ -145,13 +152,10 @@ class FollowUpReview:
         return review
 
     def allowed_actions(self) -> frozenset[ReviewAction]:
-        return _ALLOWED[self.state]
+        return TRANSITIONS.allowed(self.state)
 
     def _require(self, action: ReviewAction) -> None:
-        if action not in _ALLOWED[self.state]:
-            raise InvalidTransition(
-                self.WHAT, str(self.state), str(action), [str(a) for a in self.allowed_actions()]
-            )
+        TRANSITIONS.require(self.state, action)
 
     def check_can_conclude(self) -> None:
         """Raise what ``conclude`` would, before anyone drafts a new opinion for a relapse."""
@@ -200,7 +204,7 @@ class FollowUpReview:
         self.conclusion = conclusion
         self.new_opinion_id = new_opinion.id if new_opinion is not None else None
         self.concluded_at = now
-        self.state = ReviewState.CONCLUDED
+        self.state = TRANSITIONS.move(self.state, ReviewAction.CONCLUDE)
         self.events.append(
             ReviewConcluded(
                 review_id=self.id,
