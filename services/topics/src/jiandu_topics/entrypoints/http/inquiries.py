@@ -22,8 +22,9 @@ from jiandu_topics.domain.inquiry import (
     InquiryState,
     SpecialInquiry,
 )
-from jiandu_topics.domain.opinion import EvaluationResult, SatisfactionThresholds
+from jiandu_topics.domain.opinion import SatisfactionThresholds
 from jiandu_topics.entrypoints.http.principals import principal_id
+from jiandu_topics.entrypoints.http.results import ResultOut
 from jiandu_topics.service_layer import inquiries
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 
@@ -63,26 +64,6 @@ class VoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     rating: SatisfactionLevel
-
-
-class ResultOut(BaseModel):
-    satisfied: int
-    basically_satisfied: int
-    unsatisfied: int
-    total: int
-    verdict: SatisfactionLevel
-    passed: bool
-
-    @classmethod
-    def of(cls, r: EvaluationResult) -> ResultOut:
-        return cls(
-            satisfied=r.satisfied,
-            basically_satisfied=r.basically_satisfied,
-            unsatisfied=r.unsatisfied,
-            total=r.total,
-            verdict=r.verdict,
-            passed=r.passed,
-        )
 
 
 class QuestionOut(BaseModel):

@@ -24,12 +24,12 @@ from jiandu_topics.config import TopicsSettings
 from jiandu_topics.domain.calendar import Deadline, Period, PeriodUnit, local_date
 from jiandu_topics.domain.opinion import (
     DeliberationOpinion,
-    EvaluationResult,
     HandlingRound,
     OpinionKind,
     OpinionState,
 )
 from jiandu_topics.entrypoints.http.principals import principal_id
+from jiandu_topics.entrypoints.http.results import ResultOut
 from jiandu_topics.service_layer import opinions
 from jiandu_topics.service_layer.opinions import OpinionRules
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
@@ -125,24 +125,6 @@ class DeadlineOut(BaseModel):
             provisional=d.provisional,
             unofficial_years=list(d.unofficial_years),
             staff_notice=d.staff_notice,
-        )
-
-
-class ResultOut(BaseModel):
-    satisfied: int
-    basically_satisfied: int
-    unsatisfied: int
-    verdict: SatisfactionLevel
-    passed: bool
-
-    @classmethod
-    def of(cls, r: EvaluationResult) -> ResultOut:
-        return cls(
-            satisfied=r.satisfied,
-            basically_satisfied=r.basically_satisfied,
-            unsatisfied=r.unsatisfied,
-            verdict=r.verdict,
-            passed=r.passed,
         )
 
 
