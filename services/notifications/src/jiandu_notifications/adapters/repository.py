@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement
 
 from jiandu_notifications.adapters.orm import notifications
 from jiandu_notifications.domain.model import Notification, RecipientRole
@@ -35,14 +35,6 @@ class NotificationRepository(Repository[Notification]):
             conditions.append(c.recipient_ref == recipient_ref)
         if unread_only:
             conditions.append(c.read_at.is_(None))
-        total = await self.session.scalar(
-            select(func.count()).select_from(notifications).where(*conditions)
+        return await self.page(
+            notifications, conditions, (c.created_at.desc(), c.id), limit=limit, offset=offset
         )
-        rows = await self.session.scalars(
-            select(Notification)
-            .where(*conditions)
-            .order_by(c.created_at.desc(), c.id)
-            .limit(limit)
-            .offset(offset)
-        )
-        return rows.all(), int(total or 0)

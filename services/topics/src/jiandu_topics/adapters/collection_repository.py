@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from jiandu_shared.storage.repository import Repository
 from jiandu_topics.adapters.orm_collection import collection_windows
-from jiandu_topics.adapters.paging import page
 from jiandu_topics.domain.collection import CollectionWindow
 
 
@@ -24,9 +23,7 @@ class CollectionWindowRepository(Repository[CollectionWindow]):
 
     async def find(self, *, limit: int, offset: int) -> tuple[Sequence[CollectionWindow], int]:
         c = collection_windows.c
-        return await page(
-            self.session,
-            CollectionWindow,
+        return await self.page(
             collection_windows,
             [],
             (c.year.desc(),),

@@ -10,7 +10,6 @@ from sqlalchemy import ColumnElement
 from jiandu_shared.errors import NotFound
 from jiandu_shared.storage.repository import Repository
 from jiandu_topics.adapters.orm_inquiries import inquiries
-from jiandu_topics.adapters.paging import page
 from jiandu_topics.domain.inquiry import InquiryState, SpecialInquiry
 
 
@@ -49,9 +48,7 @@ class InquiryRepository(Repository[SpecialInquiry]):
             conditions.append(c.state == state)
         if plan_item_id is not None:
             conditions.append(c.plan_item_id == plan_item_id)
-        return await page(
-            self.session,
-            SpecialInquiry,
+        return await self.page(
             inquiries,
             conditions,
             (c.held_on.desc(), c.id),

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm.attributes import flag_modified
 
 from jiandu_shared.errors import NotFound
-from jiandu_shared.storage.repository import Repository
+from jiandu_shared.storage.repository import Repository, equal_to
 from jiandu_topics.adapters.orm_opinions import (
     deliberation_opinions,
     follow_up_reviews,
@@ -211,25 +211,15 @@ class SupervisionReportRepository(Repository[SupervisionReport]):
         offset: int,
     ) -> tuple[Sequence[SupervisionReport], int]:
         c = supervision_reports.c
-        conditions = [
-            column == value
-            for column, value in (
-                (c.committee_id, committee_id),
-                (c.opinion_id, opinion_id),
-                (c.plan_item_id, plan_item_id),
-                (c.year, year),
-            )
-            if value is not None
-        ]
-        total = await self.session.scalar(select(func.count(c.id)).where(*conditions))
-        rows = await self.session.scalars(
-            select(SupervisionReport)
-            .where(*conditions)
-            .order_by(c.filed_at.desc(), c.id)
-            .limit(limit)
-            .offset(offset)
+        conditions = equal_to(
+            (c.committee_id, committee_id),
+            (c.opinion_id, opinion_id),
+            (c.plan_item_id, plan_item_id),
+            (c.year, year),
         )
-        return list(rows), int(total or 0)
+        return await self.page(
+            supervision_reports, conditions, (c.filed_at.desc(), c.id), limit=limit, offset=offset
+        )
 
 
 class ReviewRepository(Repository[FollowUpReview]):
@@ -260,22 +250,12 @@ class ReviewRepository(Repository[FollowUpReview]):
         offset: int,
     ) -> tuple[Sequence[FollowUpReview], int]:
         c = follow_up_reviews.c
-        conditions = [
-            column == value
-            for column, value in (
-                (c.year, year),
-                (c.committee_id, committee_id),
-                (c.opinion_id, opinion_id),
-                (c.state, None if state is None else str(state)),
-            )
-            if value is not None
-        ]
-        total = await self.session.scalar(select(func.count(c.id)).where(*conditions))
-        rows = await self.session.scalars(
-            select(FollowUpReview)
-            .where(*conditions)
-            .order_by(c.opened_at.desc(), c.id)
-            .limit(limit)
-            .offset(offset)
+        conditions = equal_to(
+            (c.year, year),
+            (c.committee_id, committee_id),
+            (c.opinion_id, opinion_id),
+            (c.state, None if state is None else str(state)),
         )
-        return list(rows), int(total or 0)
+        return await self.page(
+            follow_up_reviews, conditions, (c.opened_at.desc(), c.id), limit=limit, offset=offset
+        )

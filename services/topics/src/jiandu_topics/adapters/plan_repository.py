@@ -9,7 +9,6 @@ from sqlalchemy import ColumnElement, select
 
 from jiandu_shared.storage.repository import Repository
 from jiandu_topics.adapters.orm_plan import plan_items, plans
-from jiandu_topics.adapters.paging import page
 from jiandu_topics.domain.plan import AnnualPlan, PlanItem, PlanState
 
 
@@ -37,9 +36,7 @@ class PlanRepository(Repository[AnnualPlan]):
             conditions.append(c.year == year)
         if state is not None:
             conditions.append(c.state == state)
-        return await page(
-            self.session,
-            AnnualPlan,
+        return await self.page(
             plans,
             conditions,
             (c.year.desc(),),

@@ -10,7 +10,6 @@ from sqlalchemy import ColumnElement, select
 from jiandu_shared.contracts.topics import ProposalSource
 from jiandu_shared.storage.repository import Repository
 from jiandu_topics.adapters.orm import proposals
-from jiandu_topics.adapters.paging import page
 from jiandu_topics.domain.model import Proposal, ProposalStatus
 
 
@@ -50,9 +49,7 @@ class ProposalRepository(Repository[Proposal]):
             conditions.append(c.status == status)
         if focus_area is not None:
             conditions.append(c.focus_area == focus_area)
-        return await page(
-            self.session,
-            Proposal,
+        return await self.page(
             proposals,
             conditions,
             (c.submitted_at, c.id),
