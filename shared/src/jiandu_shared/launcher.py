@@ -122,6 +122,7 @@ def main() -> None:
             print("\nJiandu is running:", flush=True)
             for name, url in urls.items():
                 print(f"  {name:<14} {url}   (API docs: {url}/docs)", flush=True)
+            print("Try a proposal end to end: README.md, 'Try the flow'.", flush=True)
             print("Press Ctrl-C to stop.\n", flush=True)
         while not stopping:
             for name, process in processes.items():
