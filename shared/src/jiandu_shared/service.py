@@ -57,7 +57,9 @@ class Service(Generic[U]):
     clock: Clock
 
     def uow(self) -> U:
-        return self.spec.unit_of_work(self.runtime.database, self.runtime.relay.wake)
+        unit = self.spec.unit_of_work(self.runtime.database, self.runtime.relay.wake)
+        unit.clock = self.clock
+        return unit
 
 
 def bootstrap(
@@ -74,7 +76,9 @@ def bootstrap(
     )
 
     def uow() -> U:
-        return spec.unit_of_work(runtime.database, runtime.relay.wake)
+        unit = spec.unit_of_work(runtime.database, runtime.relay.wake)
+        unit.clock = clock
+        return unit
 
     spec.register_consumers(runtime.events, uow, clock)
     runtime.sweeps.extend(spec.sweeps(uow, clock))

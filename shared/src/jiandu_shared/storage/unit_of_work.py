@@ -14,6 +14,7 @@ from typing import Any, Protocol, Self
 from sqlalchemy import MetaData, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jiandu_shared.clock import Clock, SystemClock
 from jiandu_shared.contracts import Envelope, EventData, wrap
 from jiandu_shared.messaging.inbox import delivered_among, first_delivery, record_deliveries
 from jiandu_shared.messaging.outbox import add_to_outbox
@@ -45,6 +46,8 @@ class UnitOfWork:
         self._seen: list[RaisesEvents] = []
         self._loose_events: list[EventData] = []
         self._staged: list[Envelope[EventData]] = []
+        # Stamps the events' occurred_at; the bootstrap gives it the service's (testable) clock.
+        self.clock: Clock = SystemClock()
         # Set by an entry point handling a creating request that carries an Idempotency-Key.
         self.idempotency: IdempotentRequest | None = None
         self._created: dict[str, Any] | None = None
@@ -105,7 +108,10 @@ class UnitOfWork:
 
     def stage_events(self) -> int:
         """Wrap the events raised so far, in the current correlation context; written at commit."""
-        envelopes = [wrap(e, producer=self.producer) for e in self.collect_new_events()]
+        now = self.clock.now()
+        envelopes = [
+            wrap(e, producer=self.producer, occurred_at=now) for e in self.collect_new_events()
+        ]
         self._staged.extend(envelopes)
         return len(envelopes)
 
