@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from jiandu_notifications.adapters.orm import inbox, notifications
 from jiandu_notifications.bootstrap import SPEC
-from jiandu_notifications.domain.model import Notification, RecipientRole
+from jiandu_notifications.domain.notification import Notification, RecipientRole
 from jiandu_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from jiandu_shared.clock import SystemClock
 from jiandu_shared.contracts import Envelope, wrap

@@ -16,7 +16,7 @@ from jiandu_shared.contracts.topics import ProposalSource
 from jiandu_shared.web.auth import Role
 from jiandu_topics.adapters.metadata import outbox
 from jiandu_topics.bootstrap import SPEC as TOPICS
-from jiandu_topics.domain.model import Proposal
+from jiandu_topics.domain.proposal import Proposal
 from tests.support.collection import collection_year, open_collection
 from tests.support.probe import probe
 from tests.support.servers import RabbitNode

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from jiandu_notifications.domain.model import Notification, RecipientRole
+from jiandu_notifications.domain.notification import Notification, RecipientRole
 from jiandu_shared.errors import InvalidTransition
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jiandu_notifications.domain.model import RecipientRole
+from jiandu_notifications.domain.notification import RecipientRole
 from jiandu_notifications.domain.sources import recipient_of_source
 from jiandu_shared.contracts.topics import ProposalSource
 

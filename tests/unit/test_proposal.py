@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from jiandu_shared.contracts.topics import ProposalSource, ProposalSubmitted
-from jiandu_topics.domain.model import Proposal
+from jiandu_topics.domain.proposal import Proposal
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 

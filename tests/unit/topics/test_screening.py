@@ -16,7 +16,7 @@ from jiandu_shared.contracts.topics import (
     ProposalSource,
 )
 from jiandu_shared.errors import InvalidTransition, RuleViolation
-from jiandu_topics.domain.model import TRANSITIONS, Proposal, ProposalAction, ProposalStatus
+from jiandu_topics.domain.proposal import TRANSITIONS, Proposal, ProposalAction, ProposalStatus
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Column, Index, MetaData, String, Table, Text, Uuid, event
 from sqlalchemy.orm import registry
 
-from jiandu_notifications.domain.model import Channel, Notification, RecipientRole
+from jiandu_notifications.domain.notification import Channel, Notification, RecipientRole
 from jiandu_shared.storage.kernel_tables import add_kernel_tables
 from jiandu_shared.storage.types import StrEnumType, UtcDateTime
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement
 
 from jiandu_notifications.adapters.orm import notifications
-from jiandu_notifications.domain.model import Notification, RecipientRole
+from jiandu_notifications.domain.notification import Notification, RecipientRole
 from jiandu_shared.storage.repository import Repository
 
 

@@ -5,7 +5,7 @@ Pure domain: no framework imports.
 
 from __future__ import annotations
 
-from jiandu_notifications.domain.model import RecipientRole
+from jiandu_notifications.domain.notification import RecipientRole
 from jiandu_shared.contracts.topics import ProposalSource
 
 

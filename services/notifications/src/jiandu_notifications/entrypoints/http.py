@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from jiandu_notifications.domain.model import Channel, Notification, RecipientRole
+from jiandu_notifications.domain.notification import Channel, Notification, RecipientRole
 from jiandu_notifications.service_layer import handlers
 from jiandu_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from jiandu_shared.clock import Clock

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from jiandu_notifications.domain.model import Notification, RecipientRole
+from jiandu_notifications.domain.notification import Notification, RecipientRole
 from jiandu_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts import Envelope

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jiandu_notifications.domain.model import Notification
+from jiandu_notifications.domain.notification import Notification
 from jiandu_notifications.domain.sources import recipient_of_source
 from jiandu_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from jiandu_shared.clock import Clock

@@ -15,8 +15,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 from jiandu_shared.contracts.topics import ProposalSource, SatisfactionLevel
-from jiandu_topics.domain.model import ProposalRef
 from jiandu_topics.domain.opinion import EvaluationResult
+from jiandu_topics.domain.proposal import ProposalRef
 
 E = TypeVar("E", bound=StrEnum)
 

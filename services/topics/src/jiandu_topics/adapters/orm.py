@@ -14,7 +14,7 @@ from jiandu_topics.adapters.orm_collection import map_collection
 from jiandu_topics.adapters.orm_inquiries import map_inquiries
 from jiandu_topics.adapters.orm_opinions import map_opinions
 from jiandu_topics.adapters.orm_plan import map_plan
-from jiandu_topics.domain.model import Proposal, ProposalStatus
+from jiandu_topics.domain.proposal import Proposal, ProposalStatus
 
 proposals = Table(
     "proposals",

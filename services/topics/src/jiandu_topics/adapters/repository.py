@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, select
 from jiandu_shared.contracts.topics import ProposalSource
 from jiandu_shared.storage.repository import Repository
 from jiandu_topics.adapters.orm import proposals
-from jiandu_topics.domain.model import Proposal, ProposalStatus
+from jiandu_topics.domain.proposal import Proposal, ProposalStatus
 
 
 class ProposalRepository(Repository[Proposal]):

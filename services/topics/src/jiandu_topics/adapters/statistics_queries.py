@@ -27,9 +27,9 @@ from jiandu_topics.adapters.orm_opinions import (
     supervision_reports,
 )
 from jiandu_topics.adapters.orm_plan import plan_items, plans
-from jiandu_topics.domain.model import ProposalStatus
 from jiandu_topics.domain.opinion import OpinionState
 from jiandu_topics.domain.plan import PlanState
+from jiandu_topics.domain.proposal import ProposalStatus
 
 _O, _R = deliberation_opinions.c, opinion_rounds.c
 _Q, _I = inquiry_questions.c, inquiries.c

@@ -16,8 +16,8 @@ from jiandu_shared.errors import Conflict, NotFound
 from jiandu_topics import SERVICE_NAME
 from jiandu_topics.domain.calendar import local_date
 from jiandu_topics.domain.collection import CollectionWindow, FocusAreas
-from jiandu_topics.domain.model import Proposal, ProposalStatus
 from jiandu_topics.domain.plan import PlanItem
+from jiandu_topics.domain.proposal import Proposal, ProposalStatus
 from jiandu_topics.service_layer.conflicts import commit
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 

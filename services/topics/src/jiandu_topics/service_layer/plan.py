@@ -10,8 +10,8 @@ from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import SupervisionMethod
 from jiandu_shared.errors import Conflict, NotFound, RuleViolation
 from jiandu_topics.domain.collection import FocusAreas
-from jiandu_topics.domain.model import Proposal, ProposalStatus
 from jiandu_topics.domain.plan import AnnualPlan, PlanAction, PlanItem, PlanState, Schedule
+from jiandu_topics.domain.proposal import Proposal, ProposalStatus
 from jiandu_topics.service_layer.conflicts import commit
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 

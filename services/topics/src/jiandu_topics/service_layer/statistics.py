@@ -30,9 +30,9 @@ from jiandu_topics.adapters.statistics_queries import (
     VerdictCounts,
 )
 from jiandu_topics.domain.calendar import WorkingCalendar, local_date
-from jiandu_topics.domain.model import ProposalStatus
 from jiandu_topics.domain.opinion import OpinionState
 from jiandu_topics.domain.plan import PlanState
+from jiandu_topics.domain.proposal import ProposalStatus
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 
 E = TypeVar("E", bound=StrEnum)

@@ -17,7 +17,7 @@ from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
 from jiandu_topics.config import TopicsSettings
 from jiandu_topics.domain.collection import FocusAreas
-from jiandu_topics.domain.model import Proposal, ProposalAction, ProposalRef, ProposalStatus
+from jiandu_topics.domain.proposal import Proposal, ProposalAction, ProposalRef, ProposalStatus
 from jiandu_topics.service_layer import collection
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 
