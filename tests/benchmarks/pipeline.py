@@ -35,6 +35,7 @@ from jiandu_shared.storage.migrations import upgrade
 from jiandu_shared.web.auth import Role
 from jiandu_topics.adapters.metadata import outbox
 from jiandu_topics.bootstrap import SPEC as TOPICS
+from tests.support.collection import open_collection, proposal_body
 from tests.support.servers import PostgresServer, RabbitNode
 from tests.support.services import auth, platform, running
 
@@ -82,10 +83,12 @@ async def bench_relay(label: str, database_url: str, rabbit_url: str, n: int) ->
     )
 
 
-async def bench_consume(rabbit_url: str, data_dir: Path, n: int) -> None:
+async def bench_consume(
+    label: str, rabbit_url: str, data_dir: Path, n: int, database_url: str | None = None
+) -> None:
     settings = platform(rabbit_url, data_dir)
     publisher = make_broker(settings, "bench-publisher")
-    async with running(NOTIFICATIONS, settings) as (service, _):
+    async with running(NOTIFICATIONS, settings, database_url=database_url) as (service, _):
         async with publisher:
             await publisher.start()
             started = time.perf_counter()
@@ -109,7 +112,7 @@ async def bench_consume(rabbit_url: str, data_dir: Path, n: int) -> None:
             await asyncio.sleep(0.1)
         elapsed = time.perf_counter() - started
     print(
-        f"consume sqlite     {recorded:>6} events in {elapsed:6.2f}s = "
+        f"consume {label:<10} {recorded:>6} events in {elapsed:6.2f}s = "
         f"{recorded / elapsed:8.0f} events/s (publish with confirms + batched inbox and writes)"
     )
 
@@ -122,22 +125,19 @@ async def bench_latency(rabbit_url: str, data_dir: Path, requests: int) -> None:
         running(TOPICS, settings) as (_, topics),
     ):
         staff = auth(Role.COMMITTEE_STAFF)
+        year = await open_collection(topics)
         deadline = time.perf_counter() + TIME_LIMIT
         for i in range(requests):
             if time.perf_counter() > deadline:
                 break
             started = time.perf_counter()
-            await topics.post(
+            submitted = await topics.post(
                 "/proposals",
-                json={
-                    "year": 2027,
-                    "focus_area": "bench",
-                    "title": f"#{i}",
-                    "rationale": "-",
-                    "submitter_name": "bench",
-                },
+                json=proposal_body(year, title=f"#{i}"),
                 headers={"X-Correlation-ID": f"bench-{i}"},
             )
+            if submitted.status_code != 201:
+                raise SystemExit(f"the proposal was refused: {submitted.text}")
             while time.perf_counter() < deadline:
                 page = await notifications.get(
                     "/notifications", params={"correlation_id": f"bench-{i}"}, headers=staff
@@ -160,8 +160,26 @@ async def measure(
         "sqlite", f"sqlite+aiosqlite:///{base}/relay.db", rabbit.vhost_url(rabbit.new_vhost()), n
     )
     await bench_relay("postgresql", postgres.url(), rabbit.vhost_url(rabbit.new_vhost()), n)
-    await bench_consume(rabbit.vhost_url(rabbit.new_vhost()), base / "consume", n)
+    await bench_consume("sqlite", rabbit.vhost_url(rabbit.new_vhost()), base / "consume", n)
+    await bench_consume(
+        "postgresql",
+        rabbit.vhost_url(rabbit.new_vhost()),
+        base / "consume-pg",
+        n,
+        postgres.url(postgres_database(postgres)),
+    )
     await bench_latency(rabbit.vhost_url(rabbit.new_vhost()), base / "latency", requests)
+
+
+def postgres_database(postgres: PostgresServer) -> str:
+    """A database of its own for the consume benchmark (the relay one has topics' tables)."""
+    import psycopg
+
+    with psycopg.connect(
+        host="127.0.0.1", port=postgres.port, user="postgres", dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute("CREATE DATABASE consume")
+    return "consume"
 
 
 def main(n: int, requests: int) -> None:
