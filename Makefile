@@ -39,8 +39,9 @@ check-docs: docs  ## Fail when committed AsyncAPI documents or definitions drift
 compose-check:  ## Validate docker-compose.yml statically
 	bash deploy/validate-compose.sh
 
-token:  ## Print a bearer token: make token ROLE=committee_staff [SUBJECT=alice]
-	@$(UV) run jiandu-token --role $(or $(ROLE),committee_staff) --subject $(or $(SUBJECT),dev)
+token:  ## Print a bearer token: make token ROLE=committee_staff [SUBJECT=alice] [ORG=<organ uuid>]
+	@$(UV) run jiandu-token --role $(or $(ROLE),committee_staff) --subject $(or $(SUBJECT),dev) \
+	  $(if $(ORG),--organisation $(ORG))
 
 benchmark: env system-deps  ## Measure relay and consumer throughput against a private broker
 	$(UV) run python -m tests.benchmarks.pipeline
