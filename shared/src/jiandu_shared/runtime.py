@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 
 from faststream.rabbit import RabbitBroker
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from sqlalchemy import MetaData
 
 from jiandu_shared import telemetry
+from jiandu_shared.clock import utcnow
 from jiandu_shared.contracts import CATALOGUE, Envelope
 from jiandu_shared.messaging.broker import declare_topology, make_broker
 from jiandu_shared.messaging.consumer import EventRouter
@@ -22,9 +24,9 @@ from jiandu_shared.messaging.relay import OutboxRelay
 from jiandu_shared.messaging.topology import EVENTS_EXCHANGE
 from jiandu_shared.scheduling import Sweep, run_periodically
 from jiandu_shared.settings import ServiceSettings
-from jiandu_shared.storage import migrations
+from jiandu_shared.storage import migrations, retention
 from jiandu_shared.storage.database import Database
-from jiandu_shared.storage.idempotency import purge_expired
+from jiandu_shared.storage.retention import Retention
 
 logger = logging.getLogger("jiandu.runtime")
 
@@ -61,7 +63,11 @@ class ServiceRuntime:
             publish_timeout=platform.publish_timeout_seconds,
         )
         self._document_publications()
-        self.sweeps: list[Sweep] = [Sweep("idempotency-purge", 3600.0, self._purge_idempotency)]
+        self.retention = Retention(
+            sent_events=timedelta(days=platform.outbox_retention_days),
+            deliveries=timedelta(days=platform.inbox_retention_days),
+        )
+        self.sweeps: list[Sweep] = [Sweep("kernel-retention", 3600.0, self.purge_kernel_tables)]
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self.broker_connected = asyncio.Event()
@@ -83,11 +89,8 @@ class ServiceRuntime:
                     persist=True,
                 )
 
-    async def _purge_idempotency(self) -> int:
-        async with self.database.session() as session:
-            purged = await purge_expired(session, self.metadata.tables["idempotency_keys"])
-            await session.commit()
-        return purged
+    async def purge_kernel_tables(self) -> int:
+        return await retention.purge(self.database, self.metadata, self.retention, utcnow())
 
     def include_subscribers(self) -> None:
         """Attach the service's subscribers to the broker (after they were registered)."""

@@ -32,6 +32,9 @@ class PlatformSettings(BaseSettings):
     relay_poll_seconds: float = Field(default=0.5, gt=0)
     publish_timeout_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "INFO"
+    # Kernel tables: sent events are kept this long, handled deliveries (the inbox) this long.
+    outbox_retention_days: float = Field(default=7, gt=0)
+    inbox_retention_days: float = Field(default=30, gt=0)
 
 
 class ServiceSettings(BaseSettings):

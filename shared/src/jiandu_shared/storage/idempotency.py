@@ -3,7 +3,7 @@
 What was created (its id, and anything shown only once, such as a citizen's tracking secret)
 is stored in the same transaction as the creation, so a retry after a lost response neither
 creates twice nor loses the first result. Reusing a key for another request is a conflict.
-Records are kept for ``RETENTION`` and then purged.
+Records are kept for ``RETENTION`` and then purged (``storage.retention``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jiandu_shared.clock import utcnow
@@ -76,8 +76,3 @@ async def remember(
             created_at=utcnow(),
         )
     )
-
-
-async def purge_expired(session: AsyncSession, table: Table) -> int:
-    result = await session.execute(delete(table).where(table.c.created_at < utcnow() - RETENTION))
-    return int(result.rowcount)  # type: ignore[attr-defined]
