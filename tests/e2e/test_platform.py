@@ -9,22 +9,30 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+)
+from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from jiandu_shared.web.auth import Role
-from tests.support.collection import open_collection
+from tests.support.collection import open_collection, proposal_body
 from tests.support.servers import RabbitNode, free_port
 from tests.support.services import TEST_SECRET, auth, eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.connected]
 
 SERVICES = ("topics", "deputies", "finance", "notifications")
+SPAN_KIND_CONSUMER = Span.SpanKind.SPAN_KIND_CONSUMER
 
 
 @dataclass
@@ -34,8 +42,45 @@ class Platform:
     output: list[str]
 
 
+class OtlpCollector(BaseHTTPRequestHandler):
+    """A stand-in for an OpenTelemetry collector: keeps the spans the services export."""
+
+    spans: ClassVar[list[tuple[str, str, str, int]]] = []  # service, span, trace id, kind
+
+    def do_POST(self) -> None:
+        request = ExportTraceServiceRequest()
+        request.ParseFromString(self.rfile.read(int(self.headers["Content-Length"])))
+        for resource_spans in request.resource_spans:
+            service = next(
+                a.value.string_value
+                for a in resource_spans.resource.attributes
+                if a.key == "service.name"
+            )
+            for scope_spans in resource_spans.scope_spans:
+                for span in scope_spans.spans:
+                    OtlpCollector.spans.append((service, span.name, span.trace_id.hex(), span.kind))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 @pytest.fixture
-def platform_processes(rabbit_url: str, tmp_path: Path) -> Iterator[Platform]:
+def otlp_endpoint() -> Iterator[str]:
+    server = HTTPServer(("127.0.0.1", 0), OtlpCollector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    OtlpCollector.spans = []
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture
+def platform_processes(rabbit_url: str, tmp_path: Path, otlp_endpoint: str) -> Iterator[Platform]:
     ports = {name: free_port() for name in SERVICES}
     env = {
         **os.environ,
@@ -43,6 +88,8 @@ def platform_processes(rabbit_url: str, tmp_path: Path) -> Iterator[Platform]:
         "JIANDU_DATA_DIR": str(tmp_path / "data"),
         "JIANDU_AUTH_SECRET": TEST_SECRET,
         "JIANDU_LOG_LEVEL": "WARNING",
+        "JIANDU_OTLP_ENDPOINT": otlp_endpoint,
+        "OTEL_BSP_SCHEDULE_DELAY": "200",  # export spans within a fifth of a second
         **{f"JIANDU_{name.upper()}_PORT": str(port) for name, port in ports.items()},
     }
     process = subprocess.Popen(
@@ -135,6 +182,40 @@ async def test_four_services_run_and_a_proposal_reaches_notifications(
         for url in urls.values():
             with pytest.raises(httpx.TransportError):
                 await client.get(f"{url}/healthz")
+
+
+async def test_one_trace_spans_topics_and_notifications_processes(
+    platform_processes: Platform,
+) -> None:
+    urls = platform_processes.urls
+    async with httpx.AsyncClient(timeout=5) as client:
+        year = await open_collection(client, base=urls["topics"])
+        response = await client.post(
+            f"{urls['topics']}/proposals",
+            json=proposal_body(year),
+            headers={"X-Correlation-ID": "traced-1"},
+        )
+        assert response.status_code == 201
+
+        def trace_reaches_notifications() -> set[str]:
+            requests = {
+                trace
+                for service, name, trace, _ in OtlpCollector.spans
+                if service == "jiandu-topics" and name == "POST /proposals"
+            }
+            consumers = {
+                trace
+                for service, _, trace, kind in OtlpCollector.spans
+                if service == "jiandu-notifications" and kind == SPAN_KIND_CONSUMER
+            }
+            return requests & consumers
+
+        async def exported() -> set[str]:
+            return trace_reaches_notifications()
+
+        (trace_id,) = await eventually(exported, timeout=15, interval=0.2)
+    in_trace = {service for service, _, trace, _ in OtlpCollector.spans if trace == trace_id}
+    assert in_trace == {"jiandu-topics", "jiandu-notifications"}
 
 
 async def test_broker_outage_mid_stream_loses_and_duplicates_nothing(
