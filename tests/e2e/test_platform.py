@@ -110,6 +110,8 @@ def platform_processes(rabbit_url: str, tmp_path: Path, otlp_endpoint: str) -> I
         if line.startswith("Press Ctrl-C"):
             break
     assert any("Jiandu is running" in line for line in output), "".join(output)
+    # Keep reading: a full pipe would block the services' logging, and so the services.
+    threading.Thread(target=lambda: output.extend(process.stdout or ()), daemon=True).start()
     platform = Platform(
         process, {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}, output
     )
