@@ -33,5 +33,15 @@ class FixedClock:
         self._at = at.astimezone(UTC)
 
 
+class OffsetClock:
+    """The system clock moved by a fixed offset (training and demonstration environments)."""
+
+    def __init__(self, offset: timedelta) -> None:
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
@@ -19,7 +21,7 @@ from faststream.specification import AsyncAPI
 from opentelemetry.sdk.trace import SpanProcessor
 from sqlalchemy import MetaData
 
-from jiandu_shared.clock import Clock, SystemClock
+from jiandu_shared.clock import Clock, OffsetClock, SystemClock
 from jiandu_shared.messaging.consumer import EventRouter
 from jiandu_shared.runtime import ServiceRuntime
 from jiandu_shared.scheduling import Sweep
@@ -29,6 +31,8 @@ from jiandu_shared.storage.unit_of_work import UnitOfWork
 from jiandu_shared.web.app import create_app
 
 U = TypeVar("U", bound=UnitOfWork)
+
+logger = logging.getLogger("jiandu.service")
 
 
 class UnitOfWorkClass(Protocol[U]):  # type: ignore[misc]
@@ -70,7 +74,7 @@ def bootstrap(
 ) -> Service[U]:
     spec.start_mappers()
     settings = settings or service_settings(spec.name)
-    clock = clock or SystemClock()
+    clock = clock or _configured_clock(settings)
     runtime = ServiceRuntime(
         settings, spec.metadata, spec.migrations, span_processors=span_processors
     )
@@ -87,6 +91,18 @@ def bootstrap(
         runtime, spec.routers(uow, clock), title=spec.title, description=spec.description
     )
     return Service(spec, runtime, app, clock)
+
+
+def _configured_clock(settings: ServiceSettings) -> Clock:
+    days = settings.platform.clock_offset_days
+    if not days:
+        return SystemClock()
+    logger.warning(
+        "%s runs %+.1f days off the real date (JIANDU_CLOCK_OFFSET_DAYS): not for production",
+        settings.name,
+        days,
+    )
+    return OffsetClock(timedelta(days=days))
 
 
 def asyncapi(spec: ServiceSpec[U]) -> FastStream:

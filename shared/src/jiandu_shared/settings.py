@@ -32,6 +32,9 @@ class PlatformSettings(BaseSettings):
     relay_poll_seconds: float = Field(default=0.5, gt=0)
     publish_timeout_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "INFO"
+    # Training and demonstration only: run the services' clock ahead by this many days, e.g. to
+    # let deadlines fall due in a walkthrough. Every service logs a warning when it is set.
+    clock_offset_days: float = 0.0
     # Kernel tables: sent events are kept this long, handled deliveries (the inbox) this long.
     outbox_retention_days: float = Field(default=7, gt=0)
     inbox_retention_days: float = Field(default=30, gt=0)
