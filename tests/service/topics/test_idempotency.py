@@ -77,3 +77,25 @@ async def test_a_retried_opinion_draft_is_created_once(
         "/opinions", json=body, headers={**STAFF, "Idempotency-Key": "k" * 201}
     )
     assert too_long.status_code == 422
+
+
+async def test_a_retried_plan_item_is_added_once(
+    topics_service: tuple[Service[Any], httpx.AsyncClient],
+) -> None:
+    _, topics = topics_service
+    plan = (await topics.post("/plans", json={"year": 2027}, headers=STAFF)).json()
+    body = {
+        "title": "食品安全执法检查",
+        "focus_area": "food_drugs",
+        "committee_id": "6a8f5d7e-0c8a-4e4d-9d2b-3b1f0f7c1a11",
+        "target_organ_ids": ["0b7d1c4e-9a3f-4f1e-8d2c-5e6f7a8b9c0d"],
+        "methods": ["law_enforcement_inspection"],
+        "planned_quarter": 2,
+    }
+    key = {**STAFF, "Idempotency-Key": "item-1"}
+    first = await topics.post(f"/plans/{plan['id']}/items", json=body, headers=key)
+    again = await topics.post(f"/plans/{plan['id']}/items", json=body, headers=key)
+    assert first.status_code == again.status_code == 201, first.text
+    assert again.json() == first.json()
+    items = (await topics.get(f"/plans/{plan['id']}", headers=STAFF)).json()["items"]
+    assert len(items) == 1

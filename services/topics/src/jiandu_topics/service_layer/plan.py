@@ -98,6 +98,7 @@ async def add_item(
             proposal_id=command.proposal_id,
             now=clock.now(),
         )
+        uow.record_created(item.id)
         await commit(uow, duplicate="that proposal or item number is already in the plan; reload")
     return item
 

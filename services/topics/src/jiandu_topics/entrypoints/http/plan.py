@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import SupervisionMethod
 from jiandu_shared.web.auth import Principal, Role, require
+from jiandu_shared.web.idempotency import IdempotencyDep
 from jiandu_topics.config import TopicsSettings
 from jiandu_topics.domain.collection import FocusAreas
 from jiandu_topics.domain.plan import AnnualPlan, PlanAction, PlanItem, PlanState
@@ -202,9 +203,20 @@ def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter
         status_code=status.HTTP_201_CREATED,
         summary="Add an item to a draft plan (staff)",
     )
-    async def add_item(plan_id: uuid.UUID, body: ItemIn, _: Staff) -> ItemOut:
+    async def add_item(
+        plan_id: uuid.UUID,
+        body: ItemIn,
+        _: Staff,
+        response: Response,
+        idempotency: IdempotencyDep,
+    ) -> ItemOut:
+        if (created := idempotency.replay(response)) is not None:
+            plan = await plans.get_plan(plan_id, uow())
+            return ItemOut.of(plan.item(uuid.UUID(created["id"])))
+        unit = uow()
+        unit.idempotency = idempotency.request
         item = await plans.add_item(
-            plan_id, plans.AddItem(**body.model_dump()), uow(), clock, focus_areas
+            plan_id, plans.AddItem(**body.model_dump()), unit, clock, focus_areas
         )
         return ItemOut.of(item)
 
