@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Protocol
 
 from faststream.rabbit import RabbitBroker
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
@@ -29,6 +31,16 @@ from jiandu_shared.storage.database import Database
 from jiandu_shared.storage.retention import Retention
 
 logger = logging.getLogger("jiandu.runtime")
+
+
+class Worker(Protocol):
+    """A long-running task of a service besides the relay (e.g. a delivery dispatcher)."""
+
+    name: str
+
+    async def run(self) -> None: ...
+
+    def stop(self) -> None: ...
 
 
 class ServiceRuntime:
@@ -68,6 +80,8 @@ class ServiceRuntime:
             deliveries=timedelta(days=platform.inbox_retention_days),
         )
         self.sweeps: list[Sweep] = [Sweep("kernel-retention", 3600.0, self.purge_kernel_tables)]
+        self.workers: list[Worker] = []
+        self.extra_topology: list[Callable[[RabbitBroker, int], Awaitable[None]]] = []
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self.broker_connected = asyncio.Event()
@@ -103,6 +117,8 @@ class ServiceRuntime:
         await self.migrate()
         self._tasks.append(asyncio.create_task(self._connect_broker(), name="broker-connect"))
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        for worker in self.workers:
+            self._tasks.append(asyncio.create_task(worker.run(), name=worker.name))
         self._stopping.clear()
         for sweep in self.sweeps:
             self._tasks.append(
@@ -115,6 +131,8 @@ class ServiceRuntime:
             try:
                 await self.broker.connect()
                 await declare_topology(self.broker, self.events)
+                for declare in self.extra_topology:
+                    await declare(self.broker, self.settings.platform.delivery_limit)
                 await self.broker.start()
                 self.broker_connected.set()
                 self.broker_error = None
@@ -136,6 +154,8 @@ class ServiceRuntime:
 
     async def stop(self) -> None:
         self.relay.stop()
+        for worker in self.workers:
+            worker.stop()
         self._stopping.set()
         for task in self._tasks:
             if task.get_name() == "broker-connect":

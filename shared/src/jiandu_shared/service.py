@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -17,13 +17,14 @@ from typing import Generic, Protocol, TypeVar
 
 from fastapi import APIRouter, FastAPI
 from faststream import FastStream
+from faststream.rabbit import RabbitBroker
 from faststream.specification import AsyncAPI
 from opentelemetry.sdk.trace import SpanProcessor
 from sqlalchemy import MetaData
 
 from jiandu_shared.clock import Clock, OffsetClock, SystemClock
 from jiandu_shared.messaging.consumer import EventRouter
-from jiandu_shared.runtime import ServiceRuntime
+from jiandu_shared.runtime import ServiceRuntime, Worker
 from jiandu_shared.scheduling import Sweep
 from jiandu_shared.settings import ServiceSettings, service_settings
 from jiandu_shared.storage.database import Database
@@ -51,6 +52,13 @@ class ServiceSpec(Generic[U]):
     register_consumers: Callable[[EventRouter, Callable[[], U], Clock], None]
     routers: Callable[[Callable[[], U], Clock], Sequence[APIRouter]]
     sweeps: Callable[[Callable[[], U], Clock], Sequence[Sweep]] = lambda _uow, _clock: ()
+    # Extra broker topology this service owns (e.g. the partner agencies' queues), declared
+    # on every connect after the shared exchanges.
+    topology: Callable[[RabbitBroker, int], Awaitable[None]] | None = None
+    # Background workers beside the relay (e.g. a delivery dispatcher), started with the runtime.
+    workers: Callable[[ServiceRuntime, Callable[[], U], Clock], Sequence[Worker]] = (
+        lambda _runtime, _uow, _clock: ()
+    )
 
 
 @dataclass
@@ -86,6 +94,9 @@ def bootstrap(
 
     spec.register_consumers(runtime.events, uow, clock)
     runtime.sweeps.extend(spec.sweeps(uow, clock))
+    runtime.workers.extend(spec.workers(runtime, uow, clock))
+    if spec.topology is not None:
+        runtime.extra_topology.append(spec.topology)
     runtime.include_subscribers()
     app = create_app(
         runtime, spec.routers(uow, clock), title=spec.title, description=spec.description

@@ -8,10 +8,14 @@ from faststream.rabbit import Channel, RabbitBroker
 from faststream.rabbit.opentelemetry import RabbitTelemetryMiddleware
 from opentelemetry.trace import TracerProvider
 
+from jiandu_shared.agencies import Agency
 from jiandu_shared.messaging.consumer import EventRouter
 from jiandu_shared.messaging.topology import (
+    AGENCIES_EXCHANGE,
     DEAD_LETTER_EXCHANGE,
     EVENTS_EXCHANGE,
+    agency_dead_letter_queue,
+    agency_queue,
     dead_letter_queue,
 )
 from jiandu_shared.settings import PlatformSettings
@@ -52,5 +56,19 @@ async def declare_topology(broker: RabbitBroker, events: EventRouter) -> None:
     dlx = await broker.declare_exchange(DEAD_LETTER_EXCHANGE)
     for subscription in events.subscriptions:
         dlq_spec = dead_letter_queue(subscription)
+        dlq = await broker.declare_queue(dlq_spec)
+        await dlq.bind(dlx, routing_key=dlq_spec.routing_key)
+
+
+async def declare_agency_topology(broker: RabbitBroker, delivery_limit: int) -> None:
+    """The agencies' exchange and each partner agency's queue and DLQ (declared by the one
+    service that publishes there, notifications; agencies may not declare anything)."""
+    exchange = await broker.declare_exchange(AGENCIES_EXCHANGE)
+    dlx = await broker.declare_exchange(DEAD_LETTER_EXCHANGE)
+    for agency in Agency:
+        queue_spec = agency_queue(agency, delivery_limit)
+        queue = await broker.declare_queue(queue_spec)
+        await queue.bind(exchange, routing_key=queue_spec.routing_key)
+        dlq_spec = agency_dead_letter_queue(agency)
         dlq = await broker.declare_queue(dlq_spec)
         await dlq.bind(dlx, routing_key=dlq_spec.routing_key)

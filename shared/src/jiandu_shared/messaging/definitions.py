@@ -4,7 +4,7 @@
 
 It holds what the services declare themselves (exchanges, each subscription's quorum queue
 and DLQ, bindings) plus users: one for the services, and one per partner agency whose
-permissions reach only queues named ``agency.<agency>.*``. Agency users have no password
+permissions reach only its own queue ``agency.<agency>.events`` (filled by notifications). Agency users have no password
 until an operator sets one (``rabbitmqctl change_password``).
 """
 
@@ -18,26 +18,19 @@ import os
 import sys
 from typing import Any
 
+from jiandu_shared.agencies import Agency
 from jiandu_shared.messaging.topology import (
+    AGENCIES_EXCHANGE_NAME,
     DEAD_LETTER_EXCHANGE_NAME,
     EVENTS_EXCHANGE_NAME,
     Subscription,
+    agency_queue_arguments,
     queue_arguments,
 )
 from jiandu_shared.settings import PlatformSettings
 
 SERVICES = ("topics", "deputies", "finance", "notifications")
 VHOST = "/"
-
-# Partner agencies of coordinated supervision (贯通协同); their subscriptions arrive with the
-# notifications service, their users and permissions are provisioned now.
-PARTNER_AGENCIES = (
-    "discipline_inspection",  # 纪检监察
-    "procuratorate",  # 检察
-    "audit",  # 审计
-    "patrol",  # 巡察
-    "public_opinion",  # 舆论监督
-)
 
 
 def rabbit_password_hash(username: str, password: str) -> str:
@@ -110,9 +103,10 @@ def definitions(delivery_limit: int, service_password: str) -> dict[str, Any]:
     permissions: list[dict[str, Any]] = [
         {"user": "jiandu", "vhost": VHOST, "configure": ".*", "write": ".*", "read": ".*"}
     ]
-    for agency in PARTNER_AGENCIES:
-        user = f"agency-{agency}"
-        own = rf"^agency\.{agency}\..*"
+    for agency in Agency:
+        _agency_queues(agency, delivery_limit, queues, bindings)
+        user = agency.broker_user
+        own = rf"^agency\.{agency.value}\.events$"
         users.append(
             {
                 "name": user,
@@ -121,7 +115,8 @@ def definitions(delivery_limit: int, service_password: str) -> dict[str, Any]:
                 "tags": [],
             }
         )
-        # An agency may only consume from its own queues: no configure, no write.
+        # An agency may only consume from its own queue: no configure, no write (so no
+        # bindings of its own), no reading of any other queue, its DLQ included.
         permissions.append(
             {"user": user, "vhost": VHOST, "configure": "^$", "write": "^$", "read": own}
         )
@@ -141,6 +136,15 @@ def definitions(delivery_limit: int, service_password: str) -> dict[str, Any]:
                 "arguments": {},
             },
             {
+                "name": AGENCIES_EXCHANGE_NAME,
+                "vhost": VHOST,
+                "type": "direct",
+                "durable": True,
+                "auto_delete": False,
+                "internal": False,
+                "arguments": {},
+            },
+            {
                 "name": DEAD_LETTER_EXCHANGE_NAME,
                 "vhost": VHOST,
                 "type": "direct",
@@ -153,6 +157,42 @@ def definitions(delivery_limit: int, service_password: str) -> dict[str, Any]:
         "queues": queues,
         "bindings": bindings,
     }
+
+
+def _agency_queues(
+    agency: Agency,
+    delivery_limit: int,
+    queues: list[dict[str, Any]],
+    bindings: list[dict[str, Any]],
+) -> None:
+    dlq = agency.dead_letter_queue_name
+    for name, arguments in (
+        (agency.queue_name, agency_queue_arguments(agency, delivery_limit)),
+        (dlq, {"x-queue-type": "quorum"}),
+    ):
+        queues.append(
+            {
+                "name": name,
+                "vhost": VHOST,
+                "durable": True,
+                "auto_delete": False,
+                "arguments": arguments,
+            }
+        )
+    for source, destination, key in (
+        (AGENCIES_EXCHANGE_NAME, agency.queue_name, agency.value),
+        (DEAD_LETTER_EXCHANGE_NAME, dlq, agency.queue_name),
+    ):
+        bindings.append(
+            {
+                "source": source,
+                "vhost": VHOST,
+                "destination": destination,
+                "destination_type": "queue",
+                "routing_key": key,
+                "arguments": {},
+            }
+        )
 
 
 def main() -> None:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from faststream.rabbit import ExchangeType, QueueType, RabbitExchange, RabbitQueue
 
+from jiandu_shared.agencies import Agency
+
 if TYPE_CHECKING:
     from faststream.rabbit.schemas.queue import QuorumQueueArgs
 
@@ -72,5 +74,43 @@ def dead_letter_queue(subscription: Subscription) -> RabbitQueue:
         queue_type=QueueType.QUORUM,
         durable=True,
         routing_key=subscription.queue_name,
+        arguments=cast("QuorumQueueArgs", {"x-queue-type": "quorum"}),
+    )
+
+
+# --- Partner agencies (贯通协同): one queue each, filled only by the notifications service ----
+
+AGENCIES_EXCHANGE_NAME = "jiandu.agencies"
+AGENCIES_EXCHANGE = RabbitExchange(AGENCIES_EXCHANGE_NAME, type=ExchangeType.DIRECT, durable=True)
+
+
+def agency_queue_arguments(agency: Agency, delivery_limit: int) -> dict[str, Any]:
+    """An agency's quorum queue: what its consumer rejects too often waits in its own DLQ."""
+    return {
+        "x-queue-type": "quorum",
+        "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE_NAME,
+        "x-dead-letter-routing-key": agency.queue_name,
+        "x-delivery-limit": delivery_limit - 1,
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+    }
+
+
+def agency_queue(agency: Agency, delivery_limit: int) -> RabbitQueue:
+    return RabbitQueue(
+        agency.queue_name,
+        queue_type=QueueType.QUORUM,
+        durable=True,
+        routing_key=agency.value,
+        arguments=cast("QuorumQueueArgs", agency_queue_arguments(agency, delivery_limit)),
+    )
+
+
+def agency_dead_letter_queue(agency: Agency) -> RabbitQueue:
+    return RabbitQueue(
+        agency.dead_letter_queue_name,
+        queue_type=QueueType.QUORUM,
+        durable=True,
+        routing_key=agency.queue_name,
         arguments=cast("QuorumQueueArgs", {"x-queue-type": "quorum"}),
     )
