@@ -14,13 +14,13 @@ import httpx
 from faststream.rabbit import TestRabbitBroker
 from sqlalchemy import select
 
+from jiandu_shared.calendar import local_date
 from jiandu_shared.clock import Clock
 from jiandu_shared.service import Service, ServiceSpec, bootstrap
 from jiandu_shared.settings import service_settings
 from jiandu_shared.storage.unit_of_work import UnitOfWork
 from jiandu_shared.web.auth import Role
 from jiandu_topics.adapters.metadata import outbox
-from jiandu_topics.domain.calendar import local_date
 from jiandu_topics.domain.collection import CollectionWindow
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 from tests.support.services import auth, platform

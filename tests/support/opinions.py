@@ -16,6 +16,7 @@ import httpx
 from faststream.rabbit import TestRabbitBroker
 from sqlalchemy import select
 
+from jiandu_shared.calendar import CHINA_TZ, Deadline, WorkingCalendar
 from jiandu_shared.clock import Clock, FixedClock
 from jiandu_shared.service import Service, bootstrap
 from jiandu_shared.settings import service_settings
@@ -23,7 +24,6 @@ from jiandu_shared.storage.database import Database
 from jiandu_shared.web.auth import Role, mint_token
 from jiandu_topics.bootstrap import SPEC as TOPICS
 from jiandu_topics.config import TopicsSettings
-from jiandu_topics.domain.calendar import CHINA_TZ, Deadline, WorkingCalendar
 from jiandu_topics.service_layer.deadlines import check_deadline, sweep_deadlines
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 from tests.support.services import TEST_SECRET, platform

@@ -13,9 +13,9 @@ import httpx
 import pytest
 from sqlalchemy.orm.exc import StaleDataError
 
+from jiandu_shared.calendar import Deadline, WorkingCalendar
 from jiandu_shared.clock import FixedClock
 from jiandu_topics.config import TopicsSettings
-from jiandu_topics.domain.calendar import Deadline, WorkingCalendar
 from jiandu_topics.service_layer.deadlines import check_deadline
 from tests.support.opinions import (
     DEPARTMENT,

@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import chinese_calendar
 import pytest
 
-from jiandu_shared.errors import RuleViolation
-from jiandu_topics.domain.calendar import (
+from jiandu_shared.calendar import (
     Deadline,
     DeadlineRules,
     OfficialYear,
@@ -17,6 +16,7 @@ from jiandu_topics.domain.calendar import (
     WorkingCalendar,
     local_date,
 )
+from jiandu_shared.errors import RuleViolation
 
 # Not the State Council's 2027 notice (unpublished when written): a plausible arrangement
 # to show that loaded data, not the package, decides.

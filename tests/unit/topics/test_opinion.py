@@ -9,6 +9,13 @@ from fractions import Fraction
 
 import pytest
 
+from jiandu_shared.calendar import (
+    Deadline,
+    DeadlineRules,
+    OfficialYear,
+    Period,
+    WorkingCalendar,
+)
 from jiandu_shared.contracts.topics import (
     OpinionAssigned,
     OpinionClosed,
@@ -19,13 +26,6 @@ from jiandu_shared.contracts.topics import (
     SatisfactionLevel,
 )
 from jiandu_shared.errors import Conflict, InvalidTransition, RuleViolation
-from jiandu_topics.domain.calendar import (
-    Deadline,
-    DeadlineRules,
-    OfficialYear,
-    Period,
-    WorkingCalendar,
-)
 from jiandu_topics.domain.opinion import (
     TRANSITIONS,
     DeliberationOpinion,

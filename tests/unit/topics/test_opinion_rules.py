@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from pydantic import ValidationError
 
+from jiandu_shared.calendar import DeadlineRules, Period, PeriodLimits, WorkingCalendar
 from jiandu_shared.contracts.topics import (
     OpinionDueSoon,
     OpinionOrigin,
@@ -18,7 +19,6 @@ from jiandu_shared.contracts.topics import (
 )
 from jiandu_shared.errors import RuleViolation
 from jiandu_topics.config import TopicsSettings
-from jiandu_topics.domain.calendar import DeadlineRules, Period, PeriodLimits, WorkingCalendar
 from jiandu_topics.domain.opinion import (
     DeliberationOpinion,
     OpinionKind,

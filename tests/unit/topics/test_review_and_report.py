@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from jiandu_shared.calendar import Period, WorkingCalendar
 from jiandu_shared.contracts.topics import (
     ReviewConcluded,
     ReviewOpened,
@@ -15,7 +16,6 @@ from jiandu_shared.contracts.topics import (
     SupervisionReportFiled,
 )
 from jiandu_shared.errors import InvalidTransition, RuleViolation
-from jiandu_topics.domain.calendar import Period, WorkingCalendar
 from jiandu_topics.domain.opinion import DeliberationOpinion, SatisfactionThresholds
 from jiandu_topics.domain.report import SupervisionReport
 from jiandu_topics.domain.review import FollowUpReview, ReviewState, relapse_title

@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from jiandu_shared.calendar import WorkingCalendar
 from jiandu_topics.adapters.statistics_queries import Implementation
-from jiandu_topics.domain.calendar import WorkingCalendar
 from jiandu_topics.service_layer.statistics import days_to_implementation
 
 

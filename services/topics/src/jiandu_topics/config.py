@@ -12,7 +12,7 @@ from fractions import Fraction
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from jiandu_topics.domain.calendar import DeadlineRules, Period, PeriodLimits
+from jiandu_shared.calendar import DeadlineRules, Period, PeriodLimits
 from jiandu_topics.domain.opinion import SatisfactionThresholds
 
 # The focus areas named in the seed (Binchuan, Haining): code -> label shown to staff.

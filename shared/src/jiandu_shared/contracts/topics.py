@@ -512,6 +512,9 @@ class CalendarYearLoaded(EventData):
     year: int
     holidays: int = Field(ge=0)
     makeup_workdays: int = Field(ge=0)
+    # The days themselves, so every other service keeps its own copy of the year as data.
+    holiday_dates: tuple[date, ...] = ()
+    makeup_workday_dates: tuple[date, ...] = ()
     source: str = Field(max_length=200)
     replaced: bool  # a correction of a year loaded before
     deadlines_recomputed: int = Field(ge=0)

@@ -24,11 +24,11 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import composite, relationship
 from sqlalchemy.types import TypeDecorator
 
+from jiandu_shared.calendar import Deadline, Period
 from jiandu_shared.contracts.topics import ReviewOutcome, SatisfactionLevel
 from jiandu_shared.storage.types import StrEnumType, UtcDateTime
 from jiandu_topics.adapters import orm_calendar  # noqa: F401 - its table, same metadata
 from jiandu_topics.adapters.metadata import mapper_registry, metadata
-from jiandu_topics.domain.calendar import Deadline, Period
 from jiandu_topics.domain.opinion import (
     DeliberationOpinion,
     EvaluationResult,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from jiandu_shared.calendar import aware_utc
 from jiandu_shared.contracts import EventData
 from jiandu_shared.contracts.topics import (
     DepartmentSatisfaction,
@@ -29,7 +30,6 @@ from jiandu_shared.contracts.topics import (
 )
 from jiandu_shared.errors import Conflict, RuleViolation
 from jiandu_shared.state_machine import TransitionTable
-from jiandu_topics.domain.calendar import aware_utc
 from jiandu_topics.domain.opinion import EvaluationResult, SatisfactionThresholds
 
 

@@ -18,6 +18,14 @@ from datetime import date, datetime
 from enum import StrEnum
 from fractions import Fraction
 
+from jiandu_shared.calendar import (
+    Deadline,
+    DeadlineRules,
+    Period,
+    WorkingCalendar,
+    aware_utc,
+    local_date,
+)
 from jiandu_shared.contracts import EventData
 from jiandu_shared.contracts.topics import (
     OpinionAcknowledged,
@@ -39,14 +47,6 @@ from jiandu_shared.contracts.topics import (
 )
 from jiandu_shared.errors import Conflict, RuleViolation
 from jiandu_shared.state_machine import TransitionTable
-from jiandu_topics.domain.calendar import (
-    Deadline,
-    DeadlineRules,
-    Period,
-    WorkingCalendar,
-    aware_utc,
-    local_date,
-)
 
 _HALF = Fraction(1, 2)
 

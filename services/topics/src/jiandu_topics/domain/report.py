@@ -11,10 +11,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from jiandu_shared.calendar import aware_utc, local_date
 from jiandu_shared.contracts import EventData
 from jiandu_shared.contracts.topics import SupervisionReportFiled
 from jiandu_shared.errors import RuleViolation
-from jiandu_topics.domain.calendar import aware_utc, local_date
 from jiandu_topics.domain.opinion import DeliberationOpinion, OpinionState
 
 MAX_SUMMARY = 20_000

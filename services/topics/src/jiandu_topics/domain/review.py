@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from jiandu_shared.calendar import aware_utc, local_date
 from jiandu_shared.contracts import EventData
 from jiandu_shared.contracts.topics import ReviewConcluded, ReviewOpened, ReviewOutcome
 from jiandu_shared.errors import RuleViolation
 from jiandu_shared.state_machine import TransitionTable
-from jiandu_topics.domain.calendar import aware_utc, local_date
 from jiandu_topics.domain.opinion import DeliberationOpinion
 
 MAX_TEXT = 5_000

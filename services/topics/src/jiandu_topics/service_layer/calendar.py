@@ -6,10 +6,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from jiandu_shared.calendar import Deadline, OfficialYear, WorkingCalendar
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import CalendarYearLoaded
-from jiandu_topics.adapters.calendar_repository import LoadedYear
-from jiandu_topics.domain.calendar import Deadline, OfficialYear, WorkingCalendar
+from jiandu_shared.storage.calendar import LoadedYear
 from jiandu_topics.service_layer.conflicts import commit
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 
@@ -57,6 +57,8 @@ async def load_year(
                 year=official.year,
                 holidays=len(official.holidays),
                 makeup_workdays=len(official.makeup_workdays),
+                holiday_dates=tuple(sorted(official.holidays)),
+                makeup_workday_dates=tuple(sorted(official.makeup_workdays)),
                 source=official.source,
                 replaced=replaced,
                 deadlines_recomputed=len(recomputed),

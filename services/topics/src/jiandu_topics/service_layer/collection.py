@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from jiandu_shared.calendar import local_date
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts import Envelope
 from jiandu_shared.contracts.deputies import OpinionRaisedAsTopic
 from jiandu_shared.contracts.topics import ProposalSource
 from jiandu_shared.errors import Conflict, NotFound
 from jiandu_topics import SERVICE_NAME
-from jiandu_topics.domain.calendar import local_date
 from jiandu_topics.domain.collection import CollectionWindow, FocusAreas
 from jiandu_topics.domain.plan import PlanItem
 from jiandu_topics.domain.proposal import Proposal, ProposalStatus

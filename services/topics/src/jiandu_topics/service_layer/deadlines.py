@@ -19,9 +19,9 @@ from datetime import datetime
 
 from sqlalchemy.orm.exc import StaleDataError
 
+from jiandu_shared.calendar import DeadlineRules, WorkingCalendar, local_date
 from jiandu_shared.clock import Clock
 from jiandu_shared.errors import DomainError
-from jiandu_topics.domain.calendar import DeadlineRules, WorkingCalendar, local_date
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 
 logger = logging.getLogger("jiandu.topics.deadlines")

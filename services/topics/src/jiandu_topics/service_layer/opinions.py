@@ -9,6 +9,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from jiandu_shared.calendar import (
+    DeadlineRules,
+    Period,
+    PeriodLimits,
+    WorkingCalendar,
+    local_date,
+)
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts import Envelope
 from jiandu_shared.contracts.finance import ReportDeliberated
@@ -16,13 +23,6 @@ from jiandu_shared.contracts.topics import OpinionOrigin, SatisfactionLevel
 from jiandu_shared.errors import NotFound, RuleViolation
 from jiandu_topics.adapters.opinion_repository import OpinionFilter
 from jiandu_topics.config import TopicsSettings
-from jiandu_topics.domain.calendar import (
-    DeadlineRules,
-    Period,
-    PeriodLimits,
-    WorkingCalendar,
-    local_date,
-)
 from jiandu_topics.domain.opinion import (
     DeliberationOpinion,
     OpinionKind,

@@ -22,6 +22,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jiandu_shared.calendar import WorkingCalendar, local_date
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import ProposalSource, SatisfactionLevel, SupervisionMethod
 from jiandu_topics.adapters.statistics_queries import (
@@ -29,7 +30,6 @@ from jiandu_topics.adapters.statistics_queries import (
     StatisticsQueries,
     VerdictCounts,
 )
-from jiandu_topics.domain.calendar import WorkingCalendar, local_date
 from jiandu_topics.domain.opinion import OpinionState
 from jiandu_topics.domain.plan import PlanState
 from jiandu_topics.domain.proposal import ProposalStatus

@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from jiandu_shared.calendar import Period
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import ReviewOutcome
 from jiandu_shared.errors import Conflict, NotFound, RuleViolation
-from jiandu_topics.domain.calendar import Period
 from jiandu_topics.domain.opinion import DeliberationOpinion
 from jiandu_topics.domain.report import SupervisionReport
 from jiandu_topics.domain.review import FollowUpReview, ReviewState, relapse_title

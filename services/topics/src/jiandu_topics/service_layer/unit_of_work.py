@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jiandu_shared.storage.calendar import CalendarRepository
 from jiandu_shared.storage.database import Database
 from jiandu_shared.storage.unit_of_work import UnitOfWork
 from jiandu_topics import SERVICE_NAME
 from jiandu_topics.adapters import metadata as orm_metadata
-from jiandu_topics.adapters.calendar_repository import CalendarRepository
 from jiandu_topics.adapters.collection_repository import CollectionWindowRepository
 from jiandu_topics.adapters.inquiry_repository import InquiryRepository
 from jiandu_topics.adapters.opinion_repository import (
@@ -18,6 +18,7 @@ from jiandu_topics.adapters.opinion_repository import (
     ReviewRepository,
     SupervisionReportRepository,
 )
+from jiandu_topics.adapters.orm_calendar import official_years
 from jiandu_topics.adapters.plan_repository import PlanRepository
 from jiandu_topics.adapters.repository import ProposalRepository
 
@@ -43,4 +44,4 @@ class TopicsUnitOfWork(UnitOfWork):
         self.opinions = OpinionRepository(session, self.track)
         self.supervision_reports = SupervisionReportRepository(session, self.track)
         self.reviews = ReviewRepository(session, self.track)
-        self.calendar = CalendarRepository(session)
+        self.calendar = CalendarRepository(session, official_years)

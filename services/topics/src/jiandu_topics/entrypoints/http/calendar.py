@@ -10,10 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from jiandu_shared.calendar import PACKAGE_YEARS, OfficialYear
 from jiandu_shared.clock import Clock
+from jiandu_shared.storage.calendar import LoadedYear
 from jiandu_shared.web.auth import Principal, Role, require
-from jiandu_topics.adapters.calendar_repository import LoadedYear
-from jiandu_topics.domain.calendar import PACKAGE_YEARS, OfficialYear
 from jiandu_topics.entrypoints.http.opinions import DeadlineOut
 from jiandu_topics.service_layer import calendar as calendars
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork

@@ -10,10 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from jiandu_shared.calendar import local_date
 from jiandu_shared.clock import Clock
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_topics.config import TopicsSettings
-from jiandu_topics.domain.calendar import local_date
 from jiandu_topics.domain.collection import CollectionWindow, WindowAction, WindowState
 from jiandu_topics.service_layer import collection
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork

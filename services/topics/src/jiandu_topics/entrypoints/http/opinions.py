@@ -15,13 +15,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from jiandu_shared.calendar import Deadline, Period, PeriodUnit, local_date
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import OpinionOrigin, SatisfactionLevel
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
 from jiandu_topics.adapters.opinion_repository import OpinionFilter
 from jiandu_topics.config import TopicsSettings
-from jiandu_topics.domain.calendar import Deadline, Period, PeriodUnit, local_date
 from jiandu_topics.domain.opinion import (
     DeliberationOpinion,
     HandlingRound,

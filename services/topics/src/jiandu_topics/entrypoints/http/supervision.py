@@ -10,12 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from jiandu_shared.calendar import local_date
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import ReviewOutcome
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
 from jiandu_topics.config import TopicsSettings
-from jiandu_topics.domain.calendar import local_date
 from jiandu_topics.domain.report import MAX_SUMMARY, SupervisionReport
 from jiandu_topics.domain.review import MAX_TEXT, FollowUpReview, ReviewState
 from jiandu_topics.entrypoints.http.opinions import OpinionOut, PeriodIn
