@@ -119,11 +119,11 @@ async def test_sources_are_told_once_with_a_recipient_fit_for_the_source(data_di
         assert len(await find()) == 4  # duplicates had no second effect
         (deputy,) = await find(recipient_role="deputy")
         assert deputy["recipient_ref"] == str(DEPUTY_ID)
-        assert deputy["kind"] == "proposal_included_in_plan"
+        assert deputy["kind"] == "topics.proposal.included_in_plan"
         citizens = await find(recipient_role="citizen")
         assert {c["recipient_ref"] for c in citizens} == {"JD-CITIZEN001", "JD-CITIZEN002"}
         (declined,) = await find(recipient_ref="JD-CITIZEN002")
-        assert declined["kind"] == "proposal_declined"
+        assert declined["kind"] == "topics.proposal.declined"
         assert "passed on to it" in declined["body"]
         (staff,) = await find(recipient_role="committee_staff")
         assert "JD-PARTY00001" in staff["body"]

@@ -1,6 +1,6 @@
 """The contracts catalogue: importing this package registers every event type."""
 
-from jiandu_shared.contracts import deputies, finance, topics
+from jiandu_shared.contracts import deputies, finance, notifications, topics
 from jiandu_shared.contracts.catalogue import CATALOGUE, Catalogue, EventSpec, UnknownEventType
 from jiandu_shared.contracts.envelope import Classification, Envelope, EventData, wrap
 
@@ -14,6 +14,7 @@ __all__ = [
     "UnknownEventType",
     "deputies",
     "finance",
+    "notifications",
     "topics",
     "wrap",
 ]

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Enum
+from pydantic import TypeAdapter
+from sqlalchemy import JSON, DateTime, Enum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -36,3 +37,22 @@ def StrEnumType(enum: type[StrEnum], length: int = 40) -> Enum:
     return Enum(
         enum, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
     )
+
+
+class JsonOf(TypeDecorator[Any]):
+    """A value of any type pydantic can serialise (dataclasses, enums, lists of them), stored
+    as JSON alike on SQLite and PostgreSQL. Values are replaced by assignment in the domain,
+    never edited in place, so a plain (non-mutable) JSON column sees every change."""
+
+    impl = JSON
+    cache_ok = False  # the adapter is per instance
+
+    def __init__(self, python_type: Any) -> None:
+        super().__init__()
+        self.adapter: TypeAdapter[Any] = TypeAdapter(python_type)
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else self.adapter.dump_python(value, mode="json")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else self.adapter.validate_python(value)

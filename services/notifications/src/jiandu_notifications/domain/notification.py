@@ -1,4 +1,4 @@
-"""Notifications (通知) recorded for a recipient and read in the app.
+"""Notifications (通知) in a recipient's in-app inbox.
 
 Pure domain: no framework imports.
 """
@@ -19,20 +19,32 @@ class Channel(StrEnum):
 
 
 class RecipientRole(StrEnum):
-    """Who a notification is for; mirrors the platform's roles that read notifications."""
+    """Whose inbox a notification is in: the platform's reading roles, plus the two rungs of an
+    escalation that are people rather than roles (an organ's head, the committee leadership)."""
 
     COMMITTEE_STAFF = "committee_staff"
     COMMITTEE_MEMBER = "committee_member"
+    COMMITTEE_LEADERSHIP = "committee_leadership"  # 主任会议 / the responsible vice-chair
     DEPUTY = "deputy"
-    DEPARTMENT = "department"
+    DEPARTMENT = "department"  # an organ (一府一委两院 and their departments)
+    ORGAN_HEAD = "organ_head"  # the organ's principal responsible person
     PARTNER_AGENCY = "partner_agency"
     # A member of the public, addressed by ``recipient_ref`` (e.g. a proposal's tracking code).
     CITIZEN = "citizen"
 
 
+@dataclass(frozen=True)
+class Addressee:
+    """An inbox: a role and, optionally, one recipient within it (an organ's id, a committee's
+    id, a deputy's id, a tracking code). ``ref`` None addresses the whole role."""
+
+    role: RecipientRole
+    ref: str | None = None
+
+
 @dataclass(eq=False)
 class Notification:
-    """One message for one recipient, caused by one event."""
+    """One message in one inbox, caused by one event."""
 
     id: uuid.UUID
     recipient_role: RecipientRole
@@ -45,7 +57,6 @@ class Notification:
     source_event_type: str
     created_at: datetime
     read_at: datetime | None = None
-    # One recipient within the role (a deputy's id, a tracking code); None: the whole role.
     recipient_ref: str | None = None
     events: list[EventData] = field(default_factory=list, repr=False)
 
@@ -64,7 +75,8 @@ class Notification:
         recipient_ref: str | None = None,
     ) -> Notification:
         return cls(
-            id=uuid.uuid4(),
+            # One notification per event and inbox, whichever replica or redelivery records it.
+            id=uuid.uuid5(source_event_id, f"{recipient_role}:{recipient_ref or ''}:{kind}"),
             recipient_role=recipient_role,
             channel=Channel.IN_APP,
             kind=kind,
@@ -76,6 +88,10 @@ class Notification:
             created_at=now,
             recipient_ref=recipient_ref,
         )
+
+    @property
+    def addressee(self) -> Addressee:
+        return Addressee(self.recipient_role, self.recipient_ref)
 
     def mark_read(self, now: datetime) -> None:
         if self.read_at is not None:
