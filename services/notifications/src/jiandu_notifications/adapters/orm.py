@@ -191,5 +191,5 @@ def _init_events(target: Any, _context: Any) -> None:
     target.events = []
 
 
-for _cls in (Notification, Subscriber, Delivery, EscalationLadder):
+for _cls in (Notification, Recipient, Subscriber, Delivery, EscalationLadder):
     event.listen(_cls, "load", _init_events)

@@ -173,7 +173,7 @@ class Delivery:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class DeliveryAttempt:
     """One try of a delivery, as the attempt log keeps it."""
 

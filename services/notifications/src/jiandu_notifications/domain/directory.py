@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from jiandu_notifications.domain.notification import Addressee, RecipientRole
 from jiandu_notifications.domain.outgoing import ChannelKind
+from jiandu_shared.contracts import EventData
 from jiandu_shared.errors import RuleViolation
 
 
@@ -46,6 +47,7 @@ class Recipient:
     locale: Locale = Locale.ZH
     digest: DigestFrequency = DigestFrequency.NONE
     active: bool = True
+    events: list[EventData] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self.check()

@@ -21,7 +21,7 @@ from typing import Any
 
 from jiandu_notifications.domain.outgoing import ChannelKind
 from jiandu_shared.agencies import Agency
-from jiandu_shared.contracts import Classification
+from jiandu_shared.contracts import Classification, EventData
 from jiandu_shared.errors import RuleViolation
 
 _WORD = r"[a-z0-9_]+"
@@ -124,6 +124,7 @@ class Subscriber:
     webhook_url: str | None = None
     secrets: list[SigningSecret] = field(default_factory=list)
     active: bool = True
+    events: list[EventData] = field(default_factory=list, repr=False)
 
     def check(self, catalogue_types: Iterable[str]) -> None:
         """Raise :class:`InvalidSubscription` naming the first field that is wrong."""

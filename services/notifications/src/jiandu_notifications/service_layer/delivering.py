@@ -19,11 +19,12 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from jiandu_notifications.domain.delivery import Delivery, DeliveryAttempt, TargetKind
+from jiandu_notifications.domain.directory import Recipient
 from jiandu_notifications.domain.outgoing import OutgoingMessage, SendOutcome
 from jiandu_notifications.service_layer.context import Context
 from jiandu_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from jiandu_shared.correlation import correlation_scope
-from jiandu_shared.errors import NotFound
+from jiandu_shared.errors import NotFound, RuleViolation
 
 logger = logging.getLogger("jiandu.notifications.delivery")
 
@@ -132,7 +133,14 @@ class DeliveryDispatcher:
         self, uow: NotificationsUnitOfWork, delivery: Delivery
     ) -> OutgoingMessage | SendOutcome:
         secrets: tuple[str, ...] = ()
-        if delivery.target_kind is TargetKind.SUBSCRIBER:
+        # Sent to the target's current address, so a corrected address serves a replay.
+        address = delivery.address
+        if delivery.target_kind is TargetKind.RECIPIENT:
+            person = await uow.recipients.session.get(Recipient, delivery.target_id)
+            if person is not None and person.active:
+                with contextlib.suppress(RuleViolation):
+                    address = person.address_on(delivery.channel)
+        else:
             try:
                 subscriber = await uow.subscribers.get(delivery.target_id)
             except NotFound:
@@ -140,10 +148,11 @@ class DeliveryDispatcher:
             if not subscriber.active:
                 return SendOutcome.permanent(f"subscriber {subscriber.code} is inactive")
             secrets = subscriber.signing_secrets()
+            address = subscriber.address
         return OutgoingMessage(
             delivery_id=delivery.id,
             channel=delivery.channel,
-            address=delivery.address,
+            address=address,
             event_id=delivery.event_id,
             event_type=delivery.event_type,
             correlation_id=delivery.correlation_id,
