@@ -18,7 +18,8 @@ system-deps:  ## Install RabbitMQ and PostgreSQL 15 from Debian's packages when 
 	fi
 
 up: env  ## Run RabbitMQ and the four services (SQLite); Ctrl-C stops everything
-	$(UV) run jiandu-up
+	JIANDU_NOTIFICATIONS_PROVISION_DIR=$${JIANDU_NOTIFICATIONS_PROVISION_DIR:-deploy/notifications} \
+	  $(UV) run jiandu-up
 
 test: env system-deps  ## Run every test (unit, service, integration on real RabbitMQ/PostgreSQL, e2e)
 	$(UV) run pytest
