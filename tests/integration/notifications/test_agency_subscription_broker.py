@@ -178,17 +178,20 @@ async def test_an_agency_reads_exactly_its_entitled_events_and_nothing_else(
             verify(headers, message.body, [SECRET], now=time.time())
 
         # The agency's user is refused everything else.
-        for attempt in (
-            lambda ch: ch.get_queue(Agency.PROCURATORATE.queue_name, ensure=False),
-            lambda ch: ch.get_queue("notifications.topics.opinion.rated", ensure=False),
-            lambda ch: ch.declare_queue("agency.audit.mine", durable=True),
+        for name, declare in (
+            (Agency.PROCURATORATE.queue_name, False),
+            ("notifications.topics.opinion.rated", False),
+            ("agency.audit.mine", True),
         ):
             connection = await aio_pika.connect(agency_url)
             try:
                 channel = await connection.channel()
                 with pytest.raises(ChannelAccessRefused):
-                    queue = await attempt(channel)
-                    await queue.get(fail=False)
+                    if declare:
+                        await channel.declare_queue(name, durable=True)
+                    else:
+                        other = await channel.get_queue(name, ensure=False)
+                        await other.get(fail=False)
             finally:
                 await connection.close()
         connection = await aio_pika.connect(agency_url)
