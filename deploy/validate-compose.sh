@@ -25,7 +25,7 @@ import yaml
 with open("docker-compose.yml") as f:
     services = set(yaml.safe_load(f)["services"])
 expected = {"topics", "deputies", "finance", "notifications",
-            "rabbitmq", "postgres", "otel-collector", "jaeger"}
+            "rabbitmq", "postgres", "otel-collector", "jaeger", "mailpit"}
 missing = sorted(expected - services)
 if missing:
     sys.exit(f"missing services: {', '.join(missing)}")
