@@ -83,7 +83,7 @@ class TopicsSettings(BaseSettings):
         )
 
     # --- deliberation opinions (审议意见): periods, reminders, evaluation, deadline sweep ---
-    # Periods read "<n> working_days" or "<n> months" (see domain.calendar.Period).
+    # Periods read "<n> working_days" or "<n> months" (see jiandu_shared.calendar.Period).
     opinion_implementation_period: str = "60 working_days"
     opinion_state_asset_period: str = "6 months"  # seed: 6个月内报告研究处理情况
     opinion_audit_rectification_period: str = "60 working_days"

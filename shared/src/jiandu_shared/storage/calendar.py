@@ -33,8 +33,12 @@ class DateSet(TypeDecorator[frozenset[date]]):
         return None if value is None else frozenset(date.fromisoformat(d) for d in value)
 
 
-def add_calendar_table(metadata: MetaData) -> Table:
-    """The ``official_years`` table in a service's metadata."""
+def add_calendar_tables(metadata: MetaData) -> Table:
+    """The ``official_years`` table in a service's metadata; its migration creates it.
+
+    The same name and columns in every service (topics created it in its migration 0003), so a
+    service that follows the calendar adds this to its metadata and one migration of its own.
+    """
     return Table(
         "official_years",
         metadata,
@@ -45,6 +49,14 @@ def add_calendar_table(metadata: MetaData) -> Table:
         Column("loaded_at", UtcDateTime(), nullable=False),
         Column("loaded_by", String(128), nullable=False),
     )
+
+
+# The name notifications adopted first; one table either way.
+add_calendar_table = add_calendar_tables
+
+# The table's shape for a repository built without the service's own Table object: statements
+# name the table and its columns only, so they run on any service's ``official_years``.
+_OFFICIAL_YEARS = add_calendar_tables(MetaData())
 
 
 @dataclass(frozen=True)
@@ -71,9 +83,15 @@ def _loaded(row: Row[tuple[object, ...]]) -> LoadedYear:
 
 
 class CalendarRepository:
-    def __init__(self, session: AsyncSession, table: Table) -> None:
+    """The official years a service has loaded (topics) or copied (the others), in its session.
+
+    ``table`` is the service's own ``official_years`` (from ``add_calendar_tables``); without it
+    the kernel's definition of the same table is used.
+    """
+
+    def __init__(self, session: AsyncSession, table: Table | None = None) -> None:
         self.session = session
-        self.table = table  # the service's own official_years table
+        self.table = _OFFICIAL_YEARS if table is None else table
 
     async def loaded_years(self) -> list[LoadedYear]:
         rows = await self.session.execute(select(self.table).order_by(self.table.c.year))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jiandu_shared.storage.calendar import add_calendar_table
+from jiandu_shared.storage.calendar import add_calendar_tables
 from jiandu_topics.adapters.metadata import metadata
 
-official_years = add_calendar_table(metadata)
+official_years = add_calendar_tables(metadata)
