@@ -1,9 +1,12 @@
 """Services other than topics keep their own copy of each official year an operator loads:
-``topics.calendar.year_loaded`` carries the days, this stores them (ARCHITECTURE §10a)."""
+``topics.calendar.year_loaded`` carries the days, this stores them (ARCHITECTURE §10a).
+
+A service adds the kernel's table to its metadata (``storage.calendar.add_calendar_tables``),
+subscribes to ``topics.calendar.year_loaded`` and, inside the unit of work of the delivery,
+calls ``store_loaded_year``; its deadlines then count on ``CalendarRepository.working_calendar``.
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 from jiandu_shared.calendar import OfficialYear
 from jiandu_shared.contracts import Envelope
@@ -11,14 +14,21 @@ from jiandu_shared.contracts.topics import CalendarYearLoaded
 from jiandu_shared.storage.calendar import CalendarRepository
 
 
-async def store_loaded_year(envelope: Envelope[Any], calendar: CalendarRepository) -> bool:
-    """Store (or replace, for a correction) the year; True when the event carried the days.
+async def store_loaded_year(
+    envelope: Envelope[CalendarYearLoaded], calendar: CalendarRepository
+) -> bool:
+    """Store the year, or replace it with a correction; True when this event's year is stored.
 
-    Idempotent: the same event stored twice leaves the same row. An event from before the days
-    were carried says nothing usable and is skipped.
+    Idempotent: the same event stored again leaves the same row. A year loaded later in topics
+    is never replaced by an earlier load delivered late (an operator's replay of an old event),
+    and an event from before the days were carried says nothing usable: both are skipped
+    (False). A caller may ignore the result.
     """
-    data: CalendarYearLoaded = envelope.data
-    if data.holidays and not data.holiday_dates:
+    data = envelope.data
+    if not data.carries_days:
+        return False
+    stored = await calendar.loaded_year(data.year)
+    if stored is not None and stored.loaded_at > data.loaded_at:
         return False
     await calendar.save(
         OfficialYear(

@@ -75,6 +75,10 @@ async def test_loading_a_year_recomputes_open_deadlines_that_cross_it(topics: To
     assert recomputed[0]["data"]["previous_due"] == "2027-01-07"
     (year_loaded,) = await outbox(service, "topics.calendar.year_loaded")
     assert year_loaded["data"]["deadlines_recomputed"] == 1
+    # The days themselves, so the other services keep their own copy of the year.
+    assert year_loaded["data"]["holiday_dates"] == sorted(YEAR_2027["holidays"])
+    assert year_loaded["data"]["makeup_workday_dates"] == YEAR_2027["makeup_workdays"]
+    assert year_loaded["data"]["source"] == YEAR_2027["source"]
 
     # A correction (4 January off as well) moves it again; loading the same again does not.
     corrected = {**YEAR_2027, "holidays": [*YEAR_2027["holidays"], "2027-01-04"]}

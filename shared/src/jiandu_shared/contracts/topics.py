@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from enum import StrEnum
+from typing import Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from jiandu_shared.contracts.envelope import Classification, EventData
 
@@ -512,13 +513,30 @@ class CalendarYearLoaded(EventData):
     year: int
     holidays: int = Field(ge=0)
     makeup_workdays: int = Field(ge=0)
-    # The days themselves, so every other service keeps its own copy of the year as data.
+    # The days themselves, so every other service keeps its own copy of the year as data
+    # (ARCHITECTURE §10a; jiandu_shared.calendar_follower). Empty in events from before.
     holiday_dates: tuple[date, ...] = ()
     makeup_workday_dates: tuple[date, ...] = ()
     source: str = Field(max_length=200)
     replaced: bool  # a correction of a year loaded before
     deadlines_recomputed: int = Field(ge=0)
     loaded_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _days_agree_with_counts(self) -> Self:
+        if (self.holiday_dates or self.makeup_workday_dates) and not self.carries_days:
+            raise ValueError("the days carried must be as many as the counts, without repeats")
+        return self
+
+    @property
+    def carries_days(self) -> bool:
+        """Whether the event has the days themselves (always, since they were added)."""
+        return (
+            len(set(self.holiday_dates)) == len(self.holiday_dates) == self.holidays
+            and len(set(self.makeup_workday_dates))
+            == len(self.makeup_workday_dates)
+            == self.makeup_workdays
+        )
 
     def aggregate_key(self) -> str:
         return f"calendar:{self.year}"
