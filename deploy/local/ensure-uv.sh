@@ -13,4 +13,12 @@ fi
 # Debian's Python is "externally managed" (PEP 668): a user install needs the explicit flag.
 python3 -m pip install --user -q uv >&2 2>/dev/null \
   || python3 -m pip install --user -q --break-system-packages uv >&2
-if command -v uv >/dev/null 2>&1; then command -v uv; else echo "$HOME/.local/bin/uv"; fi
+# pip puts the binary in the user scheme's scripts folder (~/.local/bin on Debian), or beside a
+# pyenv interpreter whose shims are not rehashed; look in each before giving up.
+for dir in "$(python3 -c 'import os, sysconfig; print(sysconfig.get_path("scripts", f"{os.name}_user"))')" \
+           "$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')" "$HOME/.local/bin"; do
+  if [ -x "$dir/uv" ]; then echo "$dir/uv"; exit 0; fi
+done
+if command -v uv >/dev/null 2>&1; then command -v uv; exit 0; fi
+echo "uv was installed but cannot be found" >&2
+exit 1
