@@ -27,7 +27,7 @@ test: env system-deps  ## Run every test (unit, service, integration on real Rab
 lint: env  ## ruff and mypy
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy shared/src services/*/src tests
+	$(UV) run mypy shared/src services/*/src deploy/agency/src tests
 
 docs: env  ## Regenerate the AsyncAPI documents and the RabbitMQ definitions
 	env -u JIANDU_RABBIT_URL $(UV) run jiandu-asyncapi
