@@ -121,15 +121,15 @@ async def test_publishing_the_plan_tells_the_deputy_and_the_citizen(
 
         async def told() -> dict[str, dict[str, Any]]:
             page = await notifications.get("/notifications", params={"limit": 100}, headers=STAFF)
-            kinds = {"proposal_included_in_plan", "proposal_declined"}
+            kinds = {"topics.proposal.included_in_plan", "topics.proposal.declined"}
             found = {n["recipient_ref"]: n for n in page.json()["items"] if n["kind"] in kinds}
             return found if len(found) == 3 else {}
 
         found = await eventually(told, timeout=15)
         assert found[citizen["tracking_code"]]["recipient_role"] == "citizen"
         assert found[str(DEPUTY_ID)]["recipient_role"] == "deputy"
-        assert found[str(DEPUTY_ID)]["kind"] == "proposal_included_in_plan"
-        assert found[declined["tracking_code"]]["kind"] == "proposal_declined"
+        assert found[str(DEPUTY_ID)]["kind"] == "topics.proposal.included_in_plan"
+        assert found[declined["tracking_code"]]["kind"] == "topics.proposal.declined"
 
         tracked = await topics.get(
             f"/proposals/track/{citizen['tracking_code']}",
