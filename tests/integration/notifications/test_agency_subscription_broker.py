@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import aio_pika
 import pytest
@@ -28,10 +27,10 @@ from jiandu_shared.contracts.topics import (
     ProposalSubmitted,
     SatisfactionLevel,
 )
-from jiandu_shared.messaging.definitions import definitions
 from jiandu_shared.messaging.topology import EVENTS_EXCHANGE
 from jiandu_shared.web.auth import Role
 from jiandu_shared.webhooks import verify
+from tests.support.agencies import agency_user
 from tests.support.servers import RabbitNode
 from tests.support.services import auth, eventually, platform, running
 
@@ -40,29 +39,6 @@ pytestmark = [pytest.mark.connected]
 SECRET = "audit-secret-for-the-test-0123"
 ORGAN, COMMITTEE = uuid.uuid4(), uuid.uuid4()
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
-
-
-def agency_user(rabbit: RabbitNode, rabbit_url: str, agency: Agency) -> str:
-    """The agency's broker user in this test's vhost, with the exported permissions."""
-    vhost = urlsplit(rabbit_url).path.lstrip("/")
-    user, password = agency.broker_user, "agency-password"
-    exported = next(
-        p for p in definitions(3, "jiandu")["permissions"] if p["user"] == agency.broker_user
-    )
-    try:
-        rabbit.ctl("add_user", user, password)
-    except RuntimeError:
-        rabbit.ctl("change_password", user, password)
-    rabbit.ctl(
-        "set_permissions",
-        "-p",
-        vhost,
-        user,
-        exported["configure"],
-        exported["write"],
-        exported["read"],
-    )
-    return f"amqp://{user}:{password}@127.0.0.1:{rabbit.port}/{vhost}"
 
 
 async def publish(rabbit_url: str, *events: EventData) -> list[str]:

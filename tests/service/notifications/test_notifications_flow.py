@@ -32,7 +32,7 @@ from jiandu_shared.messaging.topology import EVENTS_EXCHANGE
 from jiandu_shared.service import Service
 from jiandu_shared.web.auth import Role, mint_token
 from jiandu_shared.webhooks import verify
-from tests.service.notifications.channels.conftest import RecordingServer, http_server
+from tests.support.http_recorder import RecordingServer, http_server
 
 __all__ = ["http_server"]  # the recording HTTP receiver fixture, shared with the channel tests
 from tests.support.collection import in_memory
@@ -473,10 +473,10 @@ def _start_receiver(port: int) -> _Receiver:
     import threading
     from http.server import ThreadingHTTPServer
 
-    from tests.service.notifications.channels.conftest import _handler
+    from tests.support.http_recorder import handler_for
 
     recording = _Receiver(port=port)
-    httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(recording))
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), handler_for(recording))
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()

@@ -8,6 +8,7 @@ not recorded as received and comes again.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -52,6 +53,18 @@ class Sink(Protocol):
     async def aclose(self) -> None: ...
 
 
+def _stamp(occurred: object) -> str:
+    """UTC to the microsecond, so that sorting the file names lists events in the order they
+    happened (two events of one aggregate within a second would otherwise sort by their id)."""
+    try:
+        moment = datetime.fromisoformat(str(occurred))
+    except ValueError:
+        return "undated"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
 class JsonDirectorySink:
     name = "directory"
 
@@ -60,8 +73,7 @@ class JsonDirectorySink:
         directory.mkdir(parents=True, exist_ok=True)
 
     def path_for(self, event: SignedEvent) -> Path:
-        occurred = str(event.envelope.get("occurred_at", ""))
-        stamp = re.sub(r"[^0-9T]", "", occurred)[:15] or "undated"
+        stamp = _stamp(event.envelope.get("occurred_at"))
         return (
             self.directory
             / f"{stamp}-{safe_name(event.event_type)}-{safe_name(event.event_id)}.json"
@@ -74,7 +86,11 @@ class JsonDirectorySink:
             "via": received.via,
             "signed_at": received.event.signed_at,
         }
-        target = self.path_for(received.event)
+        # A thread, so that a slow disk never stalls the webhook server's event loop.
+        await asyncio.to_thread(self._write, self.path_for(received.event), document)
+
+    def _write(self, target: Path, document: dict[str, object]) -> None:
+        tmp: str | None = None
         try:
             # Write beside the target, then rename: a reader never sees half a file.
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".incoming-", suffix=".json")
@@ -84,6 +100,8 @@ class JsonDirectorySink:
                 os.fsync(handle.fileno())
             os.replace(tmp, target)
         except OSError as exc:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
             raise SinkUnavailable(f"cannot write {target}: {exc}") from exc
 
     async def aclose(self) -> None:
