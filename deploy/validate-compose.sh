@@ -16,6 +16,13 @@ fi
 docker-compose -f docker-compose.yml config -q
 echo "docker-compose config: OK"
 
+# The agency subscriber's own compose file, with the example settings standing in for agency.env.
+for profile in queue webhook; do
+  JIANDU_AGENCY_ENV_FILE=agency.env.example \
+    docker-compose -f deploy/agency/docker-compose.yml --profile "$profile" config -q
+done
+echo "deploy/agency/docker-compose.yml config: OK (queue and webhook profiles)"
+
 if python3 -c "import yaml" >/dev/null 2>&1; then
   python3 - <<'PY'
 import sys

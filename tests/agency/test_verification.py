@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 
 import pytest
 
 from jiandu_agency.verification import Reason, Rejected, Verifier
 from tests.agency.conftest import NEW_SECRET, SECRET, event_body, signed
+
+Tamper = Callable[[dict[str, str], bytes], tuple[dict[str, str], bytes]]
 
 
 def verifier(*secrets: str, max_age: int = 300) -> Verifier:
@@ -53,7 +56,7 @@ def test_rotation_either_secret_of_two_is_enough() -> None:
         (lambda h, b: ({**h, "X-Jiandu-Event-Type": "topics.plan.published"}, b), Reason.MISMATCH),
     ],
 )
-def test_tampered_messages_are_rejected_with_the_reason(tamper, reason) -> None:  # type: ignore[no-untyped-def]
+def test_tampered_messages_are_rejected_with_the_reason(tamper: Tamper, reason: Reason) -> None:
     body = event_body()
     headers, sent = tamper(signed(body), body)
     with pytest.raises(Rejected) as caught:
