@@ -21,6 +21,8 @@ from urllib.error import URLError
 from urllib.parse import urlparse
 from urllib.request import urlopen
 
+from jiandu_shared.agencies import Agency
+from jiandu_shared.messaging.agency_access import AccessUnavailable, LocalCtl, provision
 from jiandu_shared.settings import DEFAULT_PORTS, PlatformSettings, service_settings
 
 SERVICES = ("topics", "deputies", "finance", "notifications")
@@ -49,6 +51,56 @@ def _ensure_rabbitmq(platform: PlatformSettings) -> bool:
     return True
 
 
+def _grant_agency_access(platform: PlatformSettings) -> None:
+    """Give the partner agencies' broker users passwords on the local broker, and write an
+    agency.env per agency, so an agency subscriber can be tried at once."""
+    url = urlparse(platform.rabbit_url)
+    if (url.hostname or "127.0.0.1") not in {"127.0.0.1", "localhost", "::1"}:
+        return  # a remote broker is its operator's to administer
+    ctl = LocalCtl(os.environ.get("JIANDU_RABBITMQ_NODENAME") or None)
+    directory = platform.data_dir / "agencies"
+    try:
+        if (url.port or 5672) not in ctl.amqp_ports():
+            raise AccessUnavailable(f"the node rabbitmqctl reaches does not serve port {url.port}")
+        granted = provision(
+            ctl, platform.rabbit_url, directory, signing_secrets=provisioned_agency_secrets()
+        )
+    except AccessUnavailable as exc:
+        print(f"Partner agencies' broker users not set up ({exc}).", flush=True)
+        return
+    print("Partner agencies read their queues as:", flush=True)
+    for access in granted:
+        print(f"  {access.user:<30} settings: {access.env_file}", flush=True)
+    print("  e.g. uv run jiandu-agency run --env-file " + str(directory / "audit.env"), flush=True)
+
+
+def provisioned_agency_secrets() -> dict[Agency, list[str]]:
+    """The signing secrets provisioned for agency subscribers (deploy/notifications/*.yaml)."""
+    folder = os.environ.get("JIANDU_NOTIFICATIONS_PROVISION_DIR")
+    try:
+        import yaml  # the notifications service's dependency; absent, the env files ask for it
+    except ImportError:
+        return {}
+    found: dict[Agency, list[str]] = {}
+    if not folder:
+        return found
+    for path in sorted(Path(folder).glob("*.yaml")):
+        try:
+            document = yaml.safe_load(path.read_text("utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue  # the notifications service reports bad files itself
+        entries = document.get("subscribers") if isinstance(document, dict) else None
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict) or entry.get("method") != "agency_queue":
+                continue
+            if entry.get("agency") not in {a.value for a in Agency}:
+                continue
+            secret = entry.get("secret") or os.environ.get(str(entry.get("secret_env") or ""))
+            if secret:
+                found.setdefault(Agency(entry["agency"]), []).append(str(secret))
+    return found
+
+
 def _die_with_parent() -> None:
     """Linux: a service gets SIGTERM if the launcher dies without stopping it (e.g. SIGKILL)."""
     with contextlib.suppress(OSError):
@@ -74,6 +126,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Run the Jiandu platform locally")
     parser.add_argument("--services", nargs="*", default=list(SERVICES), choices=SERVICES)
     parser.add_argument("--no-rabbitmq", action="store_true", help="do not start RabbitMQ")
+    parser.add_argument(
+        "--no-agency-access",
+        action="store_true",
+        help="do not give the partner agencies' broker users passwords on the local broker",
+    )
     args = parser.parse_args()
 
     platform = PlatformSettings()
@@ -122,6 +179,8 @@ def main() -> None:
             print("\nJiandu is running:", flush=True)
             for name, url in urls.items():
                 print(f"  {name:<14} {url}   (API docs: {url}/docs)", flush=True)
+            if not args.no_agency_access and "notifications" in processes:
+                _grant_agency_access(platform)
             print("Try a proposal end to end: README.md, 'Try the flow'.", flush=True)
             print("Press Ctrl-C to stop.\n", flush=True)
         while not stopping:

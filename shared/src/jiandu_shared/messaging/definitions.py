@@ -49,6 +49,13 @@ def subscriptions() -> list[Subscription]:
     return sorted(found, key=lambda s: s.queue_name)
 
 
+def agency_permissions(agency: Agency) -> tuple[str, str, str]:
+    """(configure, write, read) of an agency's broker user. It may only consume from its own
+    queue: no configure, no write (so no bindings of its own), no reading of any other queue,
+    its DLQ included."""
+    return "^$", "^$", rf"^agency\.{agency.value}\.events$"
+
+
 def definitions(delivery_limit: int, service_password: str) -> dict[str, Any]:
     subs = subscriptions()
     queues: list[dict[str, Any]] = []
@@ -106,7 +113,6 @@ def definitions(delivery_limit: int, service_password: str) -> dict[str, Any]:
     for agency in Agency:
         _agency_queues(agency, delivery_limit, queues, bindings)
         user = agency.broker_user
-        own = rf"^agency\.{agency.value}\.events$"
         users.append(
             {
                 "name": user,
@@ -115,10 +121,9 @@ def definitions(delivery_limit: int, service_password: str) -> dict[str, Any]:
                 "tags": [],
             }
         )
-        # An agency may only consume from its own queue: no configure, no write (so no
-        # bindings of its own), no reading of any other queue, its DLQ included.
+        configure, write, read = agency_permissions(agency)
         permissions.append(
-            {"user": user, "vhost": VHOST, "configure": "^$", "write": "^$", "read": own}
+            {"user": user, "vhost": VHOST, "configure": configure, "write": write, "read": read}
         )
     return {
         "rabbit_version": "3.10.8",
