@@ -7,12 +7,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -26,6 +23,7 @@ from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from jiandu_shared.web.auth import Role
 from tests.support.collection import open_collection, proposal_body
+from tests.support.launched import Platform, launched
 from tests.support.servers import RabbitNode, free_port
 from tests.support.services import TEST_SECRET, auth, eventually
 
@@ -33,13 +31,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.connected]
 
 SERVICES = ("topics", "deputies", "finance", "notifications")
 SPAN_KIND_CONSUMER = Span.SpanKind.SPAN_KIND_CONSUMER
-
-
-@dataclass
-class Platform:
-    process: subprocess.Popen[str]
-    urls: dict[str, str]
-    output: list[str]
 
 
 class OtlpCollector(BaseHTTPRequestHandler):
@@ -92,39 +83,8 @@ def platform_processes(rabbit_url: str, tmp_path: Path, otlp_endpoint: str) -> I
         "OTEL_BSP_SCHEDULE_DELAY": "200",  # export spans within a fifth of a second
         **{f"JIANDU_{name.upper()}_PORT": str(port) for name, port in ports.items()},
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jiandu_shared.launcher", "--no-rabbitmq"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output: list[str] = []
-    assert process.stdout is not None
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            break
-        output.append(line)
-        if line.startswith("Press Ctrl-C"):
-            break
-    assert any("Jiandu is running" in line for line in output), "".join(output)
-    # Keep reading: a full pipe would block the services' logging, and so the services.
-    threading.Thread(target=lambda: output.extend(process.stdout or ()), daemon=True).start()
-    platform = Platform(
-        process, {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}, output
-    )
-    try:
+    with launched(env, ports) as platform:
         yield platform
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 async def test_four_services_run_and_a_proposal_reaches_notifications(

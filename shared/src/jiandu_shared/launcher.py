@@ -57,7 +57,7 @@ def _grant_agency_access(platform: PlatformSettings) -> None:
     url = urlparse(platform.rabbit_url)
     if (url.hostname or "127.0.0.1") not in {"127.0.0.1", "localhost", "::1"}:
         return  # a remote broker is its operator's to administer
-    ctl = LocalCtl(os.environ.get("JIANDU_RABBITMQ_NODENAME") or None)
+    ctl = LocalCtl.from_environment()
     directory = platform.data_dir / "agencies"
     try:
         if (url.port or 5672) not in ctl.amqp_ports():

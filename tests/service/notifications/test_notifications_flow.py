@@ -4,6 +4,7 @@ subscribers get what they are entitled to and nothing else, ladders climb on wor
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
@@ -24,9 +25,11 @@ from jiandu_shared.contracts.topics import (
     OpinionAssigned,
     OpinionNoticeCirculated,
     OpinionOverdue,
+    OpinionRated,
     OpinionReportSubmitted,
     ProposalSource,
     ProposalSubmitted,
+    SatisfactionLevel,
 )
 from jiandu_shared.messaging.topology import EVENTS_EXCHANGE
 from jiandu_shared.service import Service
@@ -73,6 +76,8 @@ def mailbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
     controller.start()
     monkeypatch.setenv("JIANDU_NOTIFICATIONS_SMTP_PORT", str(port))
     monkeypatch.setenv("JIANDU_NOTIFICATIONS_DISPATCH_POLL_SECONDS", "0.05")
+    # The clock stands still in these tests; the settle window has a test of its own.
+    monkeypatch.setenv("JIANDU_NOTIFICATIONS_ORDER_SETTLE_SECONDS", "0")
     try:
         yield box
     finally:
@@ -459,6 +464,65 @@ async def test_a_receiver_that_is_down_gets_everything_in_order_when_it_returns(
         assert order == [str(e) for e in sent]
     finally:
         receiver.close()
+
+
+async def test_an_earlier_event_that_arrives_later_still_goes_first(
+    mailbox: Mailbox, data_dir: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Assigned and rated travel on different queues: rated may be consumed first. Within the
+    settle window the line is ordered by when the events happened, not by arrival."""
+    monkeypatch.setenv("JIANDU_NOTIFICATIONS_ORDER_SETTLE_SECONDS", "30")
+    port = free_port()
+    receiver = _start_receiver(port)
+    try:
+        async with in_memory(NOTIFICATIONS, data_dir, clock) as (svc, client):
+            created = await client.post(
+                "/subscribers",
+                json=agency_body(
+                    webhook_url=f"http://127.0.0.1:{port}/hook",
+                    subscriptions=[{"pattern": "topics.opinion.#"}],
+                ),
+                headers=OPERATOR,
+            )
+            assert created.status_code == 201, created.text
+            opinion = uuid.uuid4()
+            first = wrap(assigned(opinion), producer="topics")
+            second = wrap(rated_event(opinion), producer="topics")
+            for envelope in (second, first):  # the later event is consumed first
+                await svc.runtime.broker.publish(
+                    envelope.model_dump_json().encode(),
+                    exchange=EVENTS_EXCHANGE,
+                    routing_key=envelope.type,
+                    content_type="application/json",
+                )
+
+            async def waiting() -> list[int]:
+                page = (await client.get("/deliveries", headers=OPERATOR)).json()
+                return [d["attempts"] for d in page["items"]]
+
+            assert await eventually(lambda: _equal(waiting, [0, 0]))
+            await asyncio.sleep(0.3)
+            assert receiver.requests == [], "nothing goes out inside the window"
+            clock.advance(timedelta(seconds=31))
+            await eventually(lambda: _async(len(receiver.requests) >= 2), timeout=15)
+            order = [r.headers["X-Jiandu-Event-Id"] for r in receiver.requests]
+            assert order == [str(first.event_id), str(second.event_id)]
+    finally:
+        receiver.close()
+
+
+def rated_event(opinion: uuid.UUID) -> OpinionRated:
+    return OpinionRated(
+        opinion_id=opinion,
+        committee_id=COMMITTEE,
+        organ_id=ORGAN,
+        round=1,
+        satisfied=10,
+        basically_satisfied=2,
+        unsatisfied=1,
+        verdict=SatisfactionLevel.SATISFIED,
+        rated_at=NOW,
+    )
 
 
 async def _equal(check: Any, expected: Any) -> bool:

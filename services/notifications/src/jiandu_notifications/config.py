@@ -30,6 +30,10 @@ class NotificationsSettings(BaseSettings):
     retry_jitter: float = Field(default=0.25, ge=0, lt=1)
     dispatch_batch: int = Field(default=50, ge=1, le=1000)
     dispatch_poll_seconds: float = Field(default=1.0, gt=0)
+    # An event's deliveries wait this long before their first attempt: events of one aggregate
+    # come on different queues (one per type), and an earlier one still on its way takes its
+    # place in the line (ordered by when events happened) if it arrives within the window.
+    order_settle_seconds: float = Field(default=2.0, ge=0, le=300)
     dispatch_concurrency: int = Field(default=8, ge=1, le=100)
 
     # --- what people read: the inbox's language, templates file (default: packaged) ---

@@ -44,13 +44,24 @@ class AgencyAccess:
 class LocalCtl:
     """``rabbitmqctl`` on this machine (through ``sudo -n`` unless root), for one node."""
 
-    def __init__(self, node: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(
+        self, node: str | None = None, tools: Path | None = None, timeout: float = 30.0
+    ) -> None:
         self.prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
         self.node = ["-n", node] if node else []
+        # Debian's wrappers on PATH run as the rabbitmq user, for the system node; a node of
+        # one's own is reached with the tools themselves (JIANDU_RABBITMQ_BIN).
+        self.tools = tools
         self.timeout = timeout
 
+    @classmethod
+    def from_environment(cls) -> LocalCtl:
+        tools = os.environ.get("JIANDU_RABBITMQ_BIN")
+        return cls(os.environ.get("RABBITMQ_NODENAME"), Path(tools) if tools else None)
+
     def _run(self, tool: str, *args: str) -> str:
-        command = [*self.prefix, tool, *self.node, "-q", *args]
+        program = str(self.tools / tool) if self.tools else tool
+        command = [*self.prefix, program, *self.node, "-q", *args]
         try:
             done = subprocess.run(
                 command, capture_output=True, text=True, timeout=self.timeout, check=False

@@ -131,6 +131,7 @@ deliveries = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("sent_at", UtcDateTime(), nullable=True),
     Column("failed_at", UtcDateTime(), nullable=True),
+    Column("occurred_at", UtcDateTime(), nullable=True),  # of the event; the line's order
     # Never twice for one event, one target, one channel: across redeliveries and replicas.
     UniqueConstraint("event_id", "target_id", "channel", name="uq_deliveries_once"),
     Index("ix_deliveries_due", "status", "next_attempt_at"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
@@ -164,6 +165,11 @@ class SubscriberRepository(Repository[Subscriber]):
         return await self.page(subscribers, [], (c.code,), limit=limit, offset=offset)
 
 
+def _moment(table: Any) -> Any:
+    """When a delivery's event happened (rows from before the column: when it was created)."""
+    return func.coalesce(table.c.occurred_at, table.c.created_at)
+
+
 class DeliveryRepository(Repository[Delivery]):
     entity = Delivery
     label = "delivery"
@@ -185,12 +191,15 @@ class DeliveryRepository(Repository[Delivery]):
             older.c.channel == c.channel,
             older.c.aggregate_key == c.aggregate_key,
             older.c.status == DeliveryStatus.PENDING,
-            older.c.seq < c.seq,
+            or_(
+                _moment(older) < _moment(deliveries),
+                and_(_moment(older) == _moment(deliveries), older.c.seq < c.seq),
+            ),
         )
         query = (
             select(Delivery)
             .where(c.status == DeliveryStatus.PENDING, c.next_attempt_at <= now, ~blocked)
-            .order_by(c.seq)
+            .order_by(_moment(deliveries), c.seq)
             .limit(limit)
         )
         if lock:

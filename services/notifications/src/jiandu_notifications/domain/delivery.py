@@ -94,6 +94,9 @@ class Delivery:
     last_error: str | None = None
     sent_at: datetime | None = None
     failed_at: datetime | None = None
+    # When the event happened: the order of a (target, channel, aggregate) line. Events of
+    # one aggregate arrive on different queues (one per type), so arrival order is not it.
+    occurred_at: datetime | None = None
     events: list[EventData] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -112,7 +115,11 @@ class Delivery:
         text: str,
         payload: str = "",
         now: datetime,
+        occurred_at: datetime | None = None,
+        not_before: datetime | None = None,
     ) -> Delivery:
+        """``not_before`` holds the first attempt back (the settle window in which an earlier
+        event of the same aggregate, consumed from another queue, can still take its place)."""
         return cls(
             id=delivery_id(event_id, target_id, channel),
             event_id=event_id,
@@ -127,7 +134,8 @@ class Delivery:
             text=text,
             payload=payload,
             created_at=now,
-            next_attempt_at=now,
+            next_attempt_at=max(now, not_before) if not_before else now,
+            occurred_at=occurred_at or now,
         )
 
     @property

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from jiandu_notifications.domain.delivery import Delivery, TargetKind
@@ -47,6 +48,7 @@ async def dispatch(envelope: Envelope[Any], uow: NotificationsUnitOfWork, ctx: C
         source_event_type=envelope.type,
         correlation_id=envelope.correlation_id,
         aggregate_key=envelope.data.aggregate_key(),
+        occurred_at=envelope.occurred_at,
     )
     await fan_out(envelope, data, uow, ctx)
     for policy in ctx.ladders_for(envelope.type):
@@ -64,11 +66,14 @@ async def tell(
     source_event_type: str,
     correlation_id: str,
     aggregate_key: str,
+    occurred_at: datetime | None = None,
 ) -> None:
-    """Put a notification in each inbox and send it to the people behind them."""
+    """Put a notification in each inbox and send it to the people behind them. Deliveries of
+    an event (``occurred_at`` given) wait out the settle window, in their line's order."""
     if not inboxes:
         return
     now = ctx.clock.now()
+    not_before = settled(ctx, now) if occurred_at else None
     inbox_text = ctx.templates.render(kind, ctx.settings.inbox_locale, context)
     for addressee in inboxes:
         uow.notifications.add(
@@ -104,6 +109,8 @@ async def tell(
                     subject=text.title,
                     text=text.body,
                     now=now,
+                    occurred_at=occurred_at,
+                    not_before=not_before,
                 )
             )
 
@@ -133,8 +140,14 @@ async def fan_out(
                 text="",
                 payload=payload,
                 now=now,
+                occurred_at=envelope.occurred_at,
+                not_before=settled(ctx, now),
             )
         )
+
+
+def settled(ctx: Context, now: datetime) -> datetime:
+    return now + timedelta(seconds=ctx.settings.order_settle_seconds)
 
 
 def outgoing_payload(envelope: Envelope[Any]) -> str:
