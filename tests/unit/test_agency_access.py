@@ -14,6 +14,7 @@ from jiandu_shared.messaging.agency_access import (
     AccessUnavailable,
     amqp_ports,
     amqp_url_for,
+    provision,
     vhost_of,
 )
 
@@ -80,3 +81,28 @@ def test_the_shipped_provisioning_gives_the_queue_agencies_their_secrets(
     found = provisioned_agency_secrets()
     assert found[Agency.AUDIT] == ["local-audit-secret-change-me"]
     assert Agency.DISCIPLINE_INSPECTION in found
+
+
+def test_passwords_are_kept_and_never_look_like_options(tmp_path: Path) -> None:
+    calls: list[tuple[str, ...]] = []
+
+    def ctl(*args: str) -> str:
+        calls.append(args)
+        return ""
+
+    url = "amqp://guest:guest@127.0.0.1:5672/"
+    for _ in range(2):
+        provision(ctl, url, tmp_path, [Agency.AUDIT])
+    passwords = {args[2] for args in calls if args[0] == "add_user"}
+    assert len(passwords) == 1, "a restart keeps the password"
+    (password,) = passwords
+    assert not password.startswith("-") and len(password) >= 32
+    assert (
+        "set_permissions",
+        "-p",
+        "/",
+        "agency-audit",
+        "^$",
+        "^$",
+        r"^agency\.audit\.events$",
+    ) in calls

@@ -146,7 +146,8 @@ def _password(path: Path) -> str:
         kept = path.read_text("utf-8").strip()
         if kept:
             return kept
-    password = secrets.token_urlsafe(24)
+    # Hex: rabbitmqctl would read a password that starts with "-" as an option.
+    password = secrets.token_hex(24)
     _write_private(path, password + "\n")
     return password
 
