@@ -19,8 +19,6 @@ from typing import Any
 import aio_pika
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from jiandu_shared.agencies import Agency
 from jiandu_shared.web.auth import Role
@@ -29,6 +27,7 @@ from tests.support.launched import Platform, launched
 from tests.support.opinions import COMMITTEE, DEPARTMENT, ORGAN, STAFF, member
 from tests.support.servers import RABBIT_BIN, RabbitNode, free_port
 from tests.support.services import TEST_SECRET, auth, eventually
+from tests.support.smtp import Mailbox, smtp_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.connected]
 
@@ -38,17 +37,6 @@ AUDIT_SECRET = "e2e-audit-secret-0000000001"
 PROCURATORATE_SECRET = "e2e-procuratorate-secret-01"
 PATROL_SECRET = "e2e-patrol-secret-000000001"
 OPINIONS = 3
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        content = envelope.content
-        raw = content.encode() if isinstance(content, str) else bytes(content or b"")
-        self.messages.append((list(envelope.rcpt_tos), raw))
-        return "250 OK"
 
 
 def provisioning(folder: Path, webhook_port: int) -> Path:
@@ -108,13 +96,8 @@ subscribers:
 
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box, port = Mailbox(), free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield box, port
-    finally:
-        controller.stop()
+    with smtp_server() as served:
+        yield served
 
 
 @pytest.fixture

@@ -15,8 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from jiandu_notifications.bootstrap import SPEC as NOTIFICATIONS
 from jiandu_shared.clock import FixedClock
@@ -41,6 +39,7 @@ __all__ = ["http_server"]  # the recording HTTP receiver fixture, shared with th
 from tests.support.collection import in_memory
 from tests.support.servers import free_port
 from tests.support.services import TEST_SECRET, eventually
+from tests.support.smtp import Mailbox, smtp_server
 
 # Monday 7 December 2026, 10:00 in China.
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -55,33 +54,14 @@ OPERATOR = token(Role.OPERATOR)
 STAFF = token(Role.COMMITTEE_STAFF)
 
 
-def _as_bytes(content: bytes | str | None) -> bytes:
-    return content.encode() if isinstance(content, str) else bytes(content or b"")
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.messages.append((list(envelope.rcpt_tos), _as_bytes(envelope.content)))
-        return "250 OK"
-
-
 @pytest.fixture
 def mailbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("JIANDU_NOTIFICATIONS_SMTP_PORT", str(port))
-    monkeypatch.setenv("JIANDU_NOTIFICATIONS_DISPATCH_POLL_SECONDS", "0.05")
-    # The clock stands still in these tests; the settle window has a test of its own.
-    monkeypatch.setenv("JIANDU_NOTIFICATIONS_ORDER_SETTLE_SECONDS", "0")
-    try:
+    with smtp_server() as (box, port):
+        monkeypatch.setenv("JIANDU_NOTIFICATIONS_SMTP_PORT", str(port))
+        monkeypatch.setenv("JIANDU_NOTIFICATIONS_DISPATCH_POLL_SECONDS", "0.05")
+        # The clock stands still in these tests; the settle window has a test of its own.
+        monkeypatch.setenv("JIANDU_NOTIFICATIONS_ORDER_SETTLE_SECONDS", "0")
         yield box
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
