@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar
 
 from jiandu_shared.contracts import Envelope
 from jiandu_shared.correlation import correlation_scope
+from jiandu_shared.faults import fault_point
 from jiandu_shared.storage.unit_of_work import UnitOfWork
 
 logger = logging.getLogger("jiandu.messaging")
@@ -102,6 +103,7 @@ class BatchingConsumer(Generic[U]):
                 outcomes.append(True)
             await uow.record_deliveries(self.consumer, fresh)
             await uow.commit()
+            fault_point("consumer.after_commit")  # tests/chaos: crash before the acks
         return outcomes
 
     async def _one_by_one(self, envelopes: list[Envelope[Any]]) -> list[bool | BaseException]:
