@@ -27,6 +27,10 @@ class Database:
             kwargs["connect_args"] = {"timeout": 30}
         else:
             kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
+            if self.url.get_driver_name() == "asyncpg":
+                # A server that does not answer fails a request (503) and /readyz within
+                # seconds, instead of asyncpg's 60-second default.
+                kwargs["connect_args"] = {"timeout": 5}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
