@@ -13,6 +13,9 @@ from contextvars import ContextVar
 
 _correlation_id: ContextVar[str | None] = ContextVar("jiandu_correlation_id", default=None)
 _causation_id: ContextVar[str | None] = ContextVar("jiandu_causation_id", default=None)
+# What started the work, e.g. "POST /proposals": kept on the outbox row, so a flow's timeline
+# shows the request behind its first event (a consumed event's origin is its causation).
+_origin: ContextVar[str | None] = ContextVar("jiandu_origin", default=None)
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -34,12 +37,20 @@ def current_causation_id() -> str | None:
     return _causation_id.get()
 
 
+def current_origin() -> str | None:
+    return _origin.get()
+
+
 @contextmanager
-def correlation_scope(correlation_id: str, causation_id: str | None = None) -> Iterator[None]:
+def correlation_scope(
+    correlation_id: str, causation_id: str | None = None, origin: str | None = None
+) -> Iterator[None]:
     token = _correlation_id.set(correlation_id)
     cause_token = _causation_id.set(causation_id)
+    origin_token = _origin.set(origin)
     try:
         yield
     finally:
         _correlation_id.reset(token)
         _causation_id.reset(cause_token)
+        _origin.reset(origin_token)

@@ -1,4 +1,7 @@
-"""The idempotent inbox: ``(consumer, event_id)`` recorded in the consumer's own transaction."""
+"""The idempotent inbox: ``(consumer, event_id)`` recorded in the consumer's own transaction.
+
+Each row keeps the event's correlation id too, so a flow's timeline shows where it was consumed.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +30,11 @@ async def first_delivery(
         return False
     await session.execute(
         insert(inbox).values(
-            consumer=consumer, event_id=event_id, event_type=envelope.type, received_at=utcnow()
+            consumer=consumer,
+            event_id=event_id,
+            event_type=envelope.type,
+            received_at=utcnow(),
+            correlation_id=envelope.correlation_id,
         )
     )
     return True
@@ -60,6 +67,7 @@ async def record_deliveries(
                     "event_id": str(e.event_id),
                     "event_type": e.type,
                     "received_at": now,
+                    "correlation_id": e.correlation_id,
                 }
                 for e in envelopes
             ],

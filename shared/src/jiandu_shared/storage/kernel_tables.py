@@ -23,7 +23,11 @@ from jiandu_shared.storage.types import UtcDateTime
 BigIntId = BigInteger().with_variant(Integer(), "sqlite")
 
 
-def outbox_table(metadata: MetaData) -> Table:
+def outbox_table(metadata: MetaData, *, traced: bool = True) -> Table:
+    """``traced=False``: the shape of every service's first revision, before the trace columns
+    (``origin``, the correlation index) came with a later one."""
+    # What started the work that wrote a row, e.g. "POST /proposals" (None in a consumer).
+    trace = (Column("origin", String(200)), Index("ix_outbox_correlation", "correlation_id"))
     return Table(
         "outbox",
         metadata,
@@ -45,6 +49,7 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("last_error", Text, nullable=True),
         Index("ix_outbox_pending", "sent_at", "id"),
         Index("ix_outbox_aggregate", "aggregate_key", "id"),
+        *(trace if traced else ()),
     )
 
 
@@ -64,7 +69,10 @@ def idempotency_table(metadata: MetaData) -> Table:
     )
 
 
-def inbox_table(metadata: MetaData) -> Table:
+def inbox_table(metadata: MetaData, *, traced: bool = True) -> Table:
+    """``traced=False``: the first revision's shape (see :func:`outbox_table`)."""
+    # The flow of the consumed event (None on rows from before the column).
+    trace = (Column("correlation_id", String(128)), Index("ix_inbox_correlation", "correlation_id"))
     return Table(
         "inbox",
         metadata,
@@ -73,6 +81,7 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("event_type", String(200), nullable=False),
         Column("received_at", UtcDateTime(), nullable=False),
         PrimaryKeyConstraint("consumer", "event_id", name="pk_inbox"),
+        *(trace if traced else ()),
     )
 
 

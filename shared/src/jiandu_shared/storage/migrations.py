@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import sqlalchemy as sa
 from alembic import command, context, op
 from alembic.config import Config
 from sqlalchemy import MetaData, pool
@@ -62,11 +63,32 @@ def run_env(metadata: MetaData) -> None:
 
 
 def create_kernel_tables() -> None:
+    """The kernel tables as the first revision made them; later revisions add to them."""
     metadata = MetaData()
     bind = op.get_bind()
-    outbox_table(metadata).create(bind)
-    inbox_table(metadata).create(bind)
+    outbox_table(metadata, traced=False).create(bind)
+    inbox_table(metadata, traced=False).create(bind)
     idempotency_table(metadata).create(bind)
+
+
+def add_trace_columns() -> None:
+    """What a flow's timeline reads: the outbox row's origin and the inbox row's correlation id,
+    both looked up by correlation id. Added in place (no table copy, even on SQLite)."""
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("origin", sa.String(200), nullable=True))
+        batch.create_index("ix_outbox_correlation", ["correlation_id"])
+    with op.batch_alter_table("inbox") as batch:
+        batch.add_column(sa.Column("correlation_id", sa.String(128), nullable=True))
+        batch.create_index("ix_inbox_correlation", ["correlation_id"])
+
+
+def drop_trace_columns() -> None:
+    with op.batch_alter_table("inbox") as batch:
+        batch.drop_index("ix_inbox_correlation")
+        batch.drop_column("correlation_id")
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_index("ix_outbox_correlation")
+        batch.drop_column("origin")
 
 
 def drop_kernel_tables() -> None:

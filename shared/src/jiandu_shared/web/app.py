@@ -47,7 +47,7 @@ def create_app(
     ) -> Response:
         incoming = request.headers.get(CORRELATION_HEADER, "").strip()
         correlation_id = incoming if 0 < len(incoming) <= 128 else new_correlation_id()
-        with correlation_scope(correlation_id):
+        with correlation_scope(correlation_id, origin=f"{request.method} {request.url.path}"):
             response = await call_next(request)
         response.headers[CORRELATION_HEADER] = correlation_id
         return response
