@@ -29,6 +29,7 @@ from jiandu_shared.scheduling import Sweep
 from jiandu_shared.settings import ServiceSettings, service_settings
 from jiandu_shared.storage.database import Database
 from jiandu_shared.storage.unit_of_work import UnitOfWork
+from jiandu_shared.tracing import TraceSource
 from jiandu_shared.web.app import create_app
 
 U = TypeVar("U", bound=UnitOfWork)
@@ -59,6 +60,9 @@ class ServiceSpec(Generic[U]):
     workers: Callable[[ServiceRuntime, Callable[[], U], Clock], Sequence[Worker]] = (
         lambda _runtime, _uow, _clock: ()
     )
+    # The service's own records of a flow (beside the kernel's outbox and inbox), for
+    # GET /ops/trace/{correlation_id} and `jiandu trace`.
+    trace: Callable[[Callable[[], U]], TraceSource] | None = None
 
 
 @dataclass
@@ -99,7 +103,11 @@ def bootstrap(
         runtime.extra_topology.append(spec.topology)
     runtime.include_subscribers()
     app = create_app(
-        runtime, spec.routers(uow, clock), title=spec.title, description=spec.description
+        runtime,
+        spec.routers(uow, clock),
+        title=spec.title,
+        description=spec.description,
+        trace=spec.trace(uow) if spec.trace is not None else None,
     )
     return Service(spec, runtime, app, clock)
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from jiandu_notifications import SERVICE_NAME
-from jiandu_notifications.adapters import orm
+from jiandu_notifications.adapters import orm, tracing
 from jiandu_notifications.adapters.channels import Senders
 from jiandu_notifications.adapters.channels.settings import ChannelSettings
 from jiandu_notifications.entrypoints import consumers, http, sweeps
@@ -80,4 +80,5 @@ SPEC = ServiceSpec(
     sweeps=sweeps.build_sweeps,
     topology=declare_agency_topology,
     workers=_workers,
+    trace=tracing.trace_source,
 )

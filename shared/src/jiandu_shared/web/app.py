@@ -15,6 +15,7 @@ from jiandu_shared import telemetry
 from jiandu_shared.contracts import CATALOGUE
 from jiandu_shared.correlation import CORRELATION_HEADER, correlation_scope, new_correlation_id
 from jiandu_shared.runtime import ServiceRuntime
+from jiandu_shared.tracing import TraceSource
 from jiandu_shared.web import operations
 from jiandu_shared.web.problems import install_problem_handlers, problem
 
@@ -27,6 +28,7 @@ def create_app(
     *,
     title: str,
     description: str,
+    trace: TraceSource | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -91,7 +93,7 @@ def create_app(
     async def catalogue() -> list[dict[str, Any]]:
         return CATALOGUE.describe()
 
-    for router in [*routers, operations.build_router(runtime)]:
+    for router in [*routers, operations.build_router(runtime, trace)]:
         app.include_router(router)
     telemetry.instrument_app(app, runtime.tracer_provider)
     return app

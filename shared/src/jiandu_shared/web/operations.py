@@ -1,4 +1,5 @@
-"""Operator endpoints every service has: the outbox's state and the dead-letter queues."""
+"""Operator endpoints every service has: the outbox's state, the dead-letter queues and the
+timeline of one flow (its correlation id) in this service's records."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from jiandu_shared.messaging import dead_letters
 from jiandu_shared.messaging.dead_letters import DeadLetter
 from jiandu_shared.messaging.topology import Subscription
 from jiandu_shared.runtime import ServiceRuntime
+from jiandu_shared.tracing import TraceEntry, TraceSource, kernel_trace, timeline
 from jiandu_shared.web.auth import Principal, require
 
 
@@ -44,7 +46,7 @@ class Republished(BaseModel):
 Operator = Annotated[Principal, Depends(require())]
 
 
-def build_router(runtime: ServiceRuntime) -> APIRouter:
+def build_router(runtime: ServiceRuntime, trace: TraceSource | None = None) -> APIRouter:
     router = APIRouter(prefix="/ops", tags=["operations"])
     url = runtime.settings.platform.rabbit_url
 
@@ -113,5 +115,19 @@ def build_router(runtime: ServiceRuntime) -> APIRouter:
     ) -> Replayed:
         sub = subscription(queue)
         return Replayed(queue=sub.queue_name, replayed=await dead_letters.replay(url, sub, limit))
+
+    @router.get(
+        "/trace/{correlation_id:path}",
+        summary="This service's records of one flow, in the order they happened",
+    )
+    async def trace_flow(correlation_id: str, _: Operator) -> list[TraceEntry]:
+        if not 0 < len(correlation_id) <= 128:
+            return []  # no flow has such an id
+        entries = await kernel_trace(
+            runtime.database, runtime.metadata, runtime.name, correlation_id
+        )
+        if trace is not None:
+            entries += await trace(correlation_id)
+        return timeline(entries)
 
     return router
