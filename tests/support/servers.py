@@ -8,10 +8,14 @@ broker's application stoppable and startable to simulate an outage.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import secrets
 import shutil
+import signal
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -114,6 +118,13 @@ class RabbitNode:
         self.ctl("start_app")
         _wait_port(self.port, 60, up=True)
 
+    def queue_depths(self, vhost: str) -> dict[str, int]:
+        """Messages (ready and unacknowledged) in each queue of ``vhost``."""
+        listed = json.loads(
+            self.ctl("list_queues", "-p", vhost, "name", "messages", "--formatter", "json") or "[]"
+        )
+        return {str(q["name"]): int(q.get("messages") or 0) for q in listed}
+
     def stop(self) -> None:
         if self.process is None:
             return
@@ -158,6 +169,10 @@ class PostgresServer:
             "UTF8",
             "--locale=C",
         )
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server (again, after :meth:`halt`) on the same port and data."""
         self._run(
             str(PG_BIN / "pg_ctl"),
             "-D",
@@ -173,12 +188,107 @@ class PostgresServer:
             "start",
         )
 
+    def halt(self, mode: str = "immediate") -> None:
+        """Stop the server now: ``immediate`` is a crash (recovery at the next start), ``fast``
+        a clean shutdown that ends every session."""
+        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
         with contextlib.suppress(Exception):
             self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop")
+
+
+class ClusterNode(RabbitNode):
+    """A node of a :class:`RabbitCluster`: its own name, ports and data, the cluster's HOME
+    (so the cluster's Erlang cookie, for the nodes and for rabbitmqctl alike)."""
+
+    def __init__(self, base: Path, home: Path, index: int) -> None:
+        super().__init__(base)
+        self.name = f"jiandu-c{index}-{self.port}@localhost"
+        self.env["RABBITMQ_NODENAME"] = self.name
+        self.env["HOME"] = str(home)
+
+    def kill(self) -> None:
+        """A hard loss: SIGKILL the node's process group (the script and the Erlang VM)."""
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.process = None
+        _wait_port(self.port, 30, up=False)
+
+    def running_nodes(self) -> set[str]:
+        status = json.loads(self.ctl("cluster_status", "--formatter", "json"))
+        return set(status.get("running_nodes", []))
+
+
+class RabbitCluster:
+    """Three (``size``) RabbitMQ nodes on this machine clustered together: node 1 starts, the
+    others join it (``stop_app``, ``join_cluster``, ``start_app``). One Erlang cookie for all,
+    in a HOME they share; each node has its own AMQP and distribution ports and data."""
+
+    def __init__(self, base: Path, size: int = 3) -> None:
+        self.base = base
+        self.home = base / "home"
+        self.nodes = [ClusterNode(base / f"node{i}", self.home, i) for i in range(1, size + 1)]
+
+    def start(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        cookie = self.home / ".erlang.cookie"
+        cookie.write_text(secrets.token_hex(20).upper())
+        cookie.chmod(0o400)
+        failures: list[BaseException] = []
+
+        def boot(node: ClusterNode) -> None:
+            try:
+                node.start()
+            except BaseException as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=boot, args=(node,)) for node in self.nodes]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        if failures:
+            raise failures[0]
+        first = self.nodes[0]
+        for node in self.nodes[1:]:
+            node.ctl("stop_app")
+            node.ctl("join_cluster", first.name, retries=5)
+            node.ctl("start_app")
+        self.wait_running(len(self.nodes), timeout=60)
+
+    def any_running(self) -> ClusterNode:
+        for node in self.nodes:
+            if node.process is not None:
+                return node
+        raise RuntimeError("no node of the cluster runs")
+
+    def running_nodes(self) -> set[str]:
+        return self.any_running().running_nodes()
+
+    def wait_running(self, count: int, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        running: set[str] = set()
+        while time.monotonic() < deadline:
+            with contextlib.suppress(RuntimeError):
+                running = self.running_nodes()
+                if len(running) >= count:
+                    return
+            time.sleep(0.5)
+        raise TimeoutError(f"{count} nodes not running within {timeout}s: {sorted(running)}")
+
+    def new_vhost(self) -> str:
+        return self.any_running().new_vhost()
+
+    def stop(self) -> None:
+        for node in reversed(self.nodes):
+            node.stop()
 
 
 def postgres_available() -> bool:
