@@ -478,15 +478,25 @@ async def test_an_earlier_event_that_arrives_later_still_goes_first(
 
             async def waiting() -> list[int]:
                 page = (await client.get("/deliveries", headers=OPERATOR)).json()
-                return [d["attempts"] for d in page["items"]]
+                # The quarter's joint-meeting digest to the new subscriber may be there too.
+                return [
+                    d["attempts"]
+                    for d in page["items"]
+                    if d["event_type"].startswith("topics.opinion.")
+                ]
+
+            ours = {str(first.event_id), str(second.event_id)}
+
+            def order() -> list[str]:
+                sent = [r.headers["X-Jiandu-Event-Id"] for r in receiver.requests]
+                return [event_id for event_id in sent if event_id in ours]
 
             assert await eventually(lambda: _equal(waiting, [0, 0]))
             await asyncio.sleep(0.3)
-            assert receiver.requests == [], "nothing goes out inside the window"
+            assert order() == [], "nothing goes out inside the window"
             clock.advance(timedelta(seconds=31))
-            await eventually(lambda: _async(len(receiver.requests) >= 2), timeout=15)
-            order = [r.headers["X-Jiandu-Event-Id"] for r in receiver.requests]
-            assert order == [str(first.event_id), str(second.event_id)]
+            await eventually(lambda: _async(len(order()) >= 2), timeout=15)
+            assert order() == [str(first.event_id), str(second.event_id)]
     finally:
         receiver.close()
 
