@@ -13,7 +13,7 @@ from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.instrumentation.sqlalchemy.version import __version__ as sqlalchemy_version
 from opentelemetry.metrics import get_meter
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider, sampling
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -21,7 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 def tracer_provider(
     service: str, otlp_endpoint: str | None, extra_processors: tuple[SpanProcessor, ...] = ()
 ) -> TracerProvider:
-    provider = TracerProvider(resource=Resource.create({"service.name": f"jiandu-{service}"}))
+    # With nowhere to send spans, record none: the instrumentation still carries W3C context
+    # (so a flow keeps one trace id), but spans cost nothing on the hot path (issue 9's profile).
+    exporting = bool(otlp_endpoint or extra_processors)
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": f"jiandu-{service}"}),
+        sampler=sampling.ParentBased(sampling.ALWAYS_ON if exporting else sampling.ALWAYS_OFF),
+    )
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
