@@ -25,6 +25,10 @@ class Database:
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": 30}
+            # SQLite has one writer at a time. Sessions of one process queue for its single
+            # connection (an asyncio wait) instead of each taking a connection and retrying
+            # the file's write lock in SQLite's sleeping busy handler (issue 9's profile).
+            kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
         else:
             kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
             if self.url.get_driver_name() == "asyncpg":
