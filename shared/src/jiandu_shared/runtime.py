@@ -73,6 +73,8 @@ class ServiceRuntime:
             batch_size=platform.relay_batch_size,
             poll_seconds=platform.relay_poll_seconds,
             publish_timeout=platform.publish_timeout_seconds,
+            tracer_provider=self.tracer_provider,
+            producer=self.name,
         )
         self._document_publications()
         self.retention = Retention(
