@@ -94,16 +94,26 @@ class RecipientRepository(Repository[Recipient]):
     entity = Recipient
     label = "recipient"
 
+    _active: list[Recipient] | None = None
+
     async def standing_for(self, addressees: Sequence[Addressee]) -> list[Recipient]:
-        """Active directory entries behind any of these inboxes (no entry twice)."""
+        """Active directory entries behind any of these inboxes (no entry twice).
+
+        The active directory is read once per unit of work: a batch of events asks for it once
+        per event, and a query each time also flushed the batch's pending rows one by one.
+        """
         if not addressees:
             return []
-        c = recipients.c
+        if self._active is None:
+            c = recipients.c
+            rows = await self.session.scalars(
+                select(Recipient).where(c.active.is_(True)).order_by(c.name, c.id)
+            )
+            self._active = [self.seen(r) for r in rows]
         roles = {a.role for a in addressees}
-        rows = await self.session.scalars(
-            select(Recipient).where(c.role.in_(roles), c.active.is_(True)).order_by(c.name, c.id)
-        )
-        return [self.seen(r) for r in rows if any(r.stands_for(a) for a in addressees)]
+        return [
+            r for r in self._active if r.role in roles and any(r.stands_for(a) for a in addressees)
+        ]
 
     async def find(
         self, *, role: RecipientRole | None, ref: str | None, limit: int, offset: int
@@ -144,11 +154,18 @@ class SubscriberRepository(Repository[Subscriber]):
     entity = Subscriber
     label = "subscriber"
 
+    _active: list[Subscriber] | None = None
+
     async def active(self) -> list[Subscriber]:
-        rows = await self.session.scalars(
-            select(Subscriber).where(subscribers.c.active.is_(True)).order_by(subscribers.c.code)
-        )
-        return [self.seen(s) for s in rows]
+        """Read once per unit of work: every event of a batch asks (see ``standing_for``)."""
+        if self._active is None:
+            rows = await self.session.scalars(
+                select(Subscriber)
+                .where(subscribers.c.active.is_(True))
+                .order_by(subscribers.c.code)
+            )
+            self._active = [self.seen(s) for s in rows]
+        return list(self._active)
 
     async def by_code(self, code: str) -> Subscriber:
         found = await self.session.scalar(select(Subscriber).where(subscribers.c.code == code))
