@@ -85,6 +85,11 @@ async def node_loss(
                 submitter.stream([topics.url], scale.submissions, scale.rate)
             )
             await asyncio.sleep(scale.seconds / 4)
+            placement = await asyncio.to_thread(victim.queue_placement, vhost)
+            led = sum(1 for leader, _ in placement.values() if leader == victim.name)
+            replicas = min(members for _, members in placement.values())
+            assert replicas == 3, f"quorum queues not spread over the cluster: {placement}"
+            notes["queues it led"] = f"{led}/{len(placement)}"
             if proxy is not None:
                 notes["connections before"] = _by_node(cluster, proxy, live=True)
             await asyncio.to_thread(victim.kill)

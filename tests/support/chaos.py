@@ -498,19 +498,28 @@ async def drain(
     live: int | None = None
     dead: int | None = None
     complete = False
+    last_depths = 0.0
     while time.monotonic() < deadline:
         counts = await read(notifications, NOTIFICATIONS_PER_CORRELATION)
         pending = await asyncio.to_thread(topics.scalar, OUTBOX_PENDING)
         missing = sum(1 for c, n in tally.expected.items() if counts[c] < n)
-        if not missing and not pending:
-            if queue_depths is None:
-                complete = True
-                break
+        if not missing and not pending and queue_depths is None:
+            complete = True
+            break
+        # Nothing pending in the outbox and no message in any queue (ready or unacked, so
+        # none in a consumer's hands): what is missing now never comes. Asked every few
+        # seconds at most while something is missing (rabbitmqctl is slow).
+        if (
+            not pending
+            and queue_depths is not None
+            and (not missing or time.monotonic() - last_depths > 3.0)
+        ):
             depths = await asyncio.to_thread(queue_depths)
+            last_depths = time.monotonic()
             live = sum(n for q, n in depths.items() if not q.endswith(".dlq"))
             dead = sum(n for q, n in depths.items() if q.endswith(".dlq"))
             if not live:
-                complete = True
+                complete = not missing
                 break
         await asyncio.sleep(0.5)
     await asyncio.sleep(settle)  # anything still in flight lands before the count

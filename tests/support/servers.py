@@ -225,6 +225,17 @@ class ClusterNode(RabbitNode):
         status = json.loads(self.ctl("cluster_status", "--formatter", "json"))
         return set(status.get("running_nodes", []))
 
+    def queue_placement(self, vhost: str) -> dict[str, tuple[str, int]]:
+        """Each queue of ``vhost``: the node leading it and how many replicas it has."""
+        listed = json.loads(
+            self.ctl("list_queues", "-p", vhost, "name", "leader", "members", "--formatter", "json")
+            or "[]"
+        )
+        return {
+            str(q["name"]): (str(q.get("leader") or ""), len(q.get("members") or []))
+            for q in listed
+        }
+
 
 class RabbitCluster:
     """Three (``size``) RabbitMQ nodes on this machine clustered together: node 1 starts, the

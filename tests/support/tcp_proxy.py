@@ -27,6 +27,7 @@ class TcpProxy:
         self.refusing = False
         self.live: Counter[int] = Counter()  # open connections per upstream port
         self.connections: Counter[int] = Counter()  # connections ever made per upstream port
+        self.bytes_up = 0  # bytes forwarded from clients to upstreams
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
@@ -85,22 +86,24 @@ class TcpProxy:
         self._writers.update((writer, up_writer))
         try:
             await asyncio.gather(
-                self._pump(reader, up_writer, throttled=True),
-                self._pump(up_reader, writer, throttled=False),
+                self._pump(reader, up_writer, to_upstream=True),
+                self._pump(up_reader, writer, to_upstream=False),
             )
         finally:
             self.live[port] -= 1
             self._writers.difference_update((writer, up_writer))
 
     async def _pump(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, throttled: bool
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, to_upstream: bool
     ) -> None:
         try:
             while data := await reader.read(CHUNK):
                 writer.write(data)
                 await writer.drain()
+                if to_upstream:
+                    self.bytes_up += len(data)
                 rate = self.bytes_per_second
-                if throttled and rate:
+                if to_upstream and rate:
                     await asyncio.sleep(len(data) / rate)
         except (OSError, asyncio.IncompleteReadError):
             pass
