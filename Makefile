@@ -47,7 +47,10 @@ token:  ## Print a bearer token: make token ROLE=committee_staff [SUBJECT=alice]
 benchmark: env system-deps  ## Measure relay and consumer throughput against a private broker
 	$(UV) run python -m tests.benchmarks.pipeline
 
+chaos: env system-deps  ## Fault suite, full scale: node loss, consumer and relay crashes, DB restart
+	JIANDU_CHAOS_SCALE=$${JIANDU_CHAOS_SCALE:-full} $(UV) run pytest -m chaos -v -s -rx
+
 clean:  ## Remove local data (SQLite files)
 	rm -rf data
 
-.PHONY: help env system-deps up test lint docs check-docs compose-check token benchmark clean
+.PHONY: help env system-deps up test lint docs check-docs compose-check token benchmark chaos clean
