@@ -111,6 +111,7 @@ class ServiceRuntime:
     def include_subscribers(self) -> None:
         """Attach the service's subscribers to the broker (after they were registered)."""
         self.broker.include_router(self.events.router)
+        self.events.context = self.broker.context
 
     async def migrate(self) -> None:
         await migrations.upgrade(self.settings.effective_database_url, self.migrations_location)

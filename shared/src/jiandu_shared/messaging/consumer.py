@@ -18,6 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from faststream import ContextRepo
 from faststream.exceptions import HandlerException, RejectMessage
 from faststream.rabbit import RabbitRouter
 from faststream.rabbit.annotations import RabbitMessage
@@ -36,9 +37,9 @@ U = TypeVar("U", bound=UnitOfWork)
 MAX_BACKOFF_SECONDS = 2.0
 
 
-def _delivery_count(message: RabbitMessage) -> int:
+def _delivery_count(message: RabbitMessage | None) -> int:
     """Deliveries before this one, as a quorum queue counts them."""
-    headers = message.headers or {}
+    headers = (message.headers if message is not None else None) or {}
     try:
         return int(headers.get("x-delivery-count", 0))
     except (TypeError, ValueError):
@@ -53,6 +54,10 @@ class EventRouter:
         self.delivery_limit = delivery_limit
         self.router = RabbitRouter()
         self.subscriptions: list[Subscription] = []
+        # The broker's context, set when the router is included: a failing handler reads its
+        # message's delivery count there. Asking for ``message: RabbitMessage`` as a parameter
+        # instead makes FastStream resolve it in a worker thread for every message (py-spy).
+        self.context: ContextRepo | None = None
 
     def subscriber(self, data_model: type[EventData]) -> Callable[[Handler], Handler]:
         subscription = Subscription(self.consumer, data_model.event_type)
@@ -62,14 +67,16 @@ class EventRouter:
         queue = consumer_queue(subscription, self.delivery_limit)
 
         def decorate(handler: Handler) -> Handler:
-            async def with_delivery_policy(envelope: Envelope[Any], message: RabbitMessage) -> Any:
+            async def with_delivery_policy(envelope: Envelope[Any]) -> Any:
                 with correlation_scope(envelope.correlation_id, str(envelope.event_id)):
                     try:
                         return await handler(envelope)
                     except HandlerException:
                         raise
                     except Exception as exc:
-                        count = _delivery_count(message)
+                        count = _delivery_count(
+                            self.context.get_local("message") if self.context else None
+                        )
                         logger.exception(
                             "%s failed on %s (delivery %d of at most %d); rejected, to be redelivered "
                             "or dead-lettered at the limit",
@@ -88,9 +95,6 @@ class EventRouter:
                         "envelope",
                         inspect.Parameter.POSITIONAL_OR_KEYWORD,
                         annotation=Envelope[data_model],  # type: ignore[valid-type]
-                    ),
-                    inspect.Parameter(
-                        "message", inspect.Parameter.KEYWORD_ONLY, annotation=RabbitMessage
                     ),
                 ]
             )
