@@ -64,7 +64,10 @@ class ServiceRuntime:
         telemetry.instrument_engine(self.database.engine, self.tracer_provider)
         # Calls to other services' APIs (httpx) carry the trace context too.
         telemetry.instrument_httpx(self.tracer_provider)
-        self.broker: RabbitBroker = make_broker(platform, self.name, self.tracer_provider)
+        exporting = telemetry.exports(platform.otlp_endpoint, span_processors)
+        self.broker: RabbitBroker = make_broker(
+            platform, self.name, self.tracer_provider if exporting else None
+        )
         self.events = EventRouter(self.name, delivery_limit=platform.delivery_limit)
         self.relay = OutboxRelay(
             self.database,

@@ -40,7 +40,13 @@ def make_broker(
         ),
         reconnect_interval=1.0,
         graceful_timeout=10.0,
-        middlewares=(RabbitTelemetryMiddleware(tracer_provider=tracer_provider),),
+        # Only when spans are exported: the middleware's per-message cost (context extraction,
+        # spans, metrics) is a twelfth of a consumer's CPU and buys nothing otherwise.
+        middlewares=(
+            (RabbitTelemetryMiddleware(tracer_provider=tracer_provider),)
+            if tracer_provider is not None
+            else ()
+        ),
         # FastStream's per-message INFO logging costs a third of consume throughput.
         log_level=logging.DEBUG,
         description=f"Jiandu {service} service",
