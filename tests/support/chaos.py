@@ -81,10 +81,12 @@ def chaos_scale() -> Scale:
 # --- service processes -----------------------------------------------------------------------
 
 
+_LIBC = ctypes.CDLL("libc.so.6", use_errno=True)  # loaded here: no dlopen between fork and exec
+
+
 def _die_with_parent() -> None:
     """A service gets SIGTERM if the test process dies without stopping it."""
-    with contextlib.suppress(OSError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class ServiceProcess:
