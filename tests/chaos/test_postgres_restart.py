@@ -64,15 +64,6 @@ def durable_database(server: PostgresServer, name: str) -> str:
     return url
 
 
-CONSUMER_REJECTS_TO_DLQ = (
-    "known bug: while its database is unreachable the consumer rejects each message with "
-    "requeue (consumer.py), a quorum queue counts every reject, and after "
-    "JIANDU_DELIVERY_LIMIT deliveries (backoff 0.05..0.4 s, under a second in all) the "
-    "message is dead-lettered: a database outage of a few seconds moves in-flight events to "
-    "the DLQ instead of waiting for the database"
-)
-
-
 @pytest.mark.parametrize(
     "on_postgres",
     [
@@ -82,7 +73,6 @@ CONSUMER_REJECTS_TO_DLQ = (
         pytest.param(
             ("notifications",),
             id="consumer",
-            marks=pytest.mark.xfail(strict=True, reason=CONSUMER_REJECTS_TO_DLQ),
         ),
     ],
 )

@@ -19,11 +19,11 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from jiandu_shared.storage.availability import database_unavailable
 from jiandu_shared.storage.database import Database
 from jiandu_shared.web.problems import (
     DATABASE_UNAVAILABLE,
     PROBLEM_JSON,
-    database_unavailable,
     install_problem_handlers,
 )
 from tests.support.servers import free_port

@@ -11,7 +11,10 @@ the failing message is rejected. So:
 - per-message idempotency holds (inbox row and effects commit together, duplicates in one
   batch included);
 - order is kept: messages are applied in submission order, one batch after another;
-- if the commit itself fails, every message of the batch is rejected and redelivered.
+- if the commit itself fails, every message of the batch is rejected and redelivered;
+- while the database is unreachable the batch is held (unacked) and retried in place, up to
+  ``HOLD_SECONDS``, instead of being rejected: an outage is not a poison message, and rejections
+  would count toward the delivery limit and dead-letter every event of the outage.
 """
 
 from __future__ import annotations
@@ -24,12 +27,17 @@ from typing import Any, Generic, TypeVar
 from jiandu_shared.contracts import Envelope
 from jiandu_shared.correlation import correlation_scope
 from jiandu_shared.faults import fault_point
+from jiandu_shared.storage.availability import retry_while_unavailable
 from jiandu_shared.storage.unit_of_work import UnitOfWork
 
 logger = logging.getLogger("jiandu.messaging")
 
 U = TypeVar("U", bound=UnitOfWork)
 Apply = Callable[[Envelope[Any], U], Awaitable[None]]
+
+# Well under RabbitMQ's consumer_timeout (30 min by default), after which it would close the
+# channel over the unacked messages held here.
+HOLD_SECONDS = 600.0
 
 
 class BatchingConsumer(Generic[U]):
@@ -61,7 +69,13 @@ class BatchingConsumer(Generic[U]):
         envelopes = [envelope for envelope, _ in batch]
         outcomes: list[bool | BaseException]
         try:
-            outcomes = list(await self._all_at_once(envelopes))
+            outcomes = list(
+                await retry_while_unavailable(
+                    lambda: self._all_at_once(envelopes),
+                    what=f"batch of {len(batch)} for {self.consumer}",
+                    hold_seconds=HOLD_SECONDS,
+                )
+            )
         except Exception:
             logger.info(
                 "batch of %d for %s failed; applying one by one",
@@ -70,7 +84,11 @@ class BatchingConsumer(Generic[U]):
                 exc_info=True,
             )
             try:
-                outcomes = await self._one_by_one(envelopes)
+                outcomes = await retry_while_unavailable(
+                    lambda: self._one_by_one(envelopes),
+                    what=f"batch of {len(batch)} for {self.consumer}, one by one",
+                    hold_seconds=HOLD_SECONDS,
+                )
             except Exception as exc:
                 logger.warning(
                     "batch of %d for %s failed to commit", len(batch), self.consumer, exc_info=True

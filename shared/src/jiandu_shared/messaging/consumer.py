@@ -3,7 +3,8 @@
 ``EventRouter.subscriber(ProposalSubmitted)`` binds the consumer's quorum queue for that event
 type and wraps the handler so that:
 - the correlation id and causation id of the envelope are in context while it runs;
-- a failure is rejected *with requeue* (``reject`` counts toward a quorum queue's delivery
+- while its database is unreachable the handler is retried in place (see ``batching``);
+- any other failure is rejected *with requeue* (``reject`` counts toward a quorum queue's delivery
   limit on RabbitMQ 3.10 and 4.x alike, ``nack`` does not on 4.3+), after a short backoff,
   so a poison message reaches its DLQ after ``delivery_limit`` deliveries;
 - a body that is not a valid envelope is rejected without requeue by FastStream's default
@@ -25,8 +26,9 @@ from faststream.rabbit.annotations import RabbitMessage
 
 from jiandu_shared.contracts import Envelope, EventData
 from jiandu_shared.correlation import correlation_scope
-from jiandu_shared.messaging.batching import Apply, BatchingConsumer
+from jiandu_shared.messaging.batching import HOLD_SECONDS, Apply, BatchingConsumer
 from jiandu_shared.messaging.topology import EVENTS_EXCHANGE, Subscription, consumer_queue
+from jiandu_shared.storage.availability import retry_while_unavailable
 from jiandu_shared.storage.unit_of_work import UnitOfWork
 
 logger = logging.getLogger("jiandu.messaging")
@@ -59,7 +61,11 @@ class EventRouter:
         # instead makes FastStream resolve it in a worker thread for every message (py-spy).
         self.context: ContextRepo | None = None
 
-    def subscriber(self, data_model: type[EventData]) -> Callable[[Handler], Handler]:
+    def subscriber(
+        self, data_model: type[EventData], *, hold: bool = True
+    ) -> Callable[[Handler], Handler]:
+        """``hold``: retry the handler in place while its database is unreachable (a batched
+        handler holds its whole batch itself)."""
         subscription = Subscription(self.consumer, data_model.event_type)
         if subscription in self.subscriptions:
             raise ValueError(f"{subscription.queue_name} is subscribed twice")
@@ -70,7 +76,13 @@ class EventRouter:
             async def with_delivery_policy(envelope: Envelope[Any]) -> Any:
                 with correlation_scope(envelope.correlation_id, str(envelope.event_id)):
                     try:
-                        return await handler(envelope)
+                        if not hold:
+                            return await handler(envelope)
+                        return await retry_while_unavailable(
+                            lambda: handler(envelope),
+                            what=f"{subscription.queue_name} on {envelope.event_id}",
+                            hold_seconds=HOLD_SECONDS,
+                        )
                     except HandlerException:
                         raise
                     except Exception as exc:
@@ -126,7 +138,7 @@ class EventRouter:
 
             handler.__name__ = handler.__qualname__ = name
             handler.__doc__ = apply.__doc__
-            self.subscriber(data_model)(handler)
+            self.subscriber(data_model, hold=False)(handler)
             return apply
 
         return decorate

@@ -3,26 +3,23 @@
 An error that means the database cannot be reached (PostgreSQL stopped or restarting,
 refusing connections, a connection dropped mid-request, SQLite's write lock timing out) is a
 ``503`` with ``Retry-After``: the client should come back, and the next request gets a fresh
-connection (``pool_pre_ping``). Every other database error stays what it was (a programming
+connection (a failed connection drops the pool). Every other database error stays what it was (a programming
 error is a 500; an integrity error the service did not turn into a 409 too).
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-from collections.abc import Iterator
 from typing import Any
 
-import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jiandu_shared.correlation import current_correlation_id
 from jiandu_shared.errors import Conflict, DomainError, InvalidTransition, NotFound, RuleViolation
+from jiandu_shared.storage.availability import DATABASE_ERROR_CLASSES, database_unavailable
 
 logger = logging.getLogger("jiandu.http")
 
@@ -30,28 +27,6 @@ PROBLEM_JSON = "application/problem+json"
 
 DATABASE_RETRY_AFTER_SECONDS = 2
 DATABASE_UNAVAILABLE = "the database is unavailable; retry later"
-
-# asyncpg errors that say the server cannot be reached or is going away, not that the SQL is
-# wrong: connection refused/lost/rejected, starting up or shutting down, out of connections.
-_ASYNCPG_UNAVAILABLE: tuple[type[BaseException], ...] = (
-    asyncpg.exceptions.PostgresConnectionError,  # incl. ConnectionDoesNotExistError
-    asyncpg.exceptions.CannotConnectNowError,
-    asyncpg.exceptions.AdminShutdownError,
-    asyncpg.exceptions.CrashShutdownError,
-    asyncpg.exceptions.TooManyConnectionsError,
-)
-# Where a raw OSError (refused, reset, timed out, unknown host) must come from to count.
-_DRIVER_MODULES = ("asyncpg", "sqlalchemy", "aiosqlite", "psycopg")
-# Errors of the database layer itself.
-_DRIVER_ERRORS: tuple[type[Exception], ...] = (
-    sa_exc.SQLAlchemyError,
-    asyncpg.exceptions.PostgresError,
-    asyncpg.exceptions.InterfaceError,
-    asyncpg.exceptions.InternalClientError,
-    sqlite3.Error,
-)
-# The exception classes whose handler decides between 503 and "not ours".
-_DATABASE_ERROR_CLASSES: tuple[type[Exception], ...] = (*_DRIVER_ERRORS, OSError)
 
 
 def problem(status: int, title: str, detail: str, request: Request, **extra: Any) -> JSONResponse:
@@ -80,59 +55,6 @@ def _readable(errors: list[Any]) -> tuple[str, list[dict[str, Any]]]:
         lines.append({"field": location or "body", "message": message})
     detail = "; ".join(f"{line['field']}: {line['message']}" for line in lines)
     return detail, lines
-
-
-def database_unavailable(exc: BaseException) -> bool:
-    """Whether ``exc`` (or what it was raised from) means the database cannot be reached now."""
-    return any(_unavailable(error) for error in _causes(exc))
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """``exc``, what it was explicitly raised from, the members of exception groups, and for a
-    database error also what it was raised while handling (a rollback failing on a connection
-    the server just dropped); a bug in an ``except`` block still counts as the bug it is."""
-    seen: set[int] = set()
-    pending = [exc]
-    while pending:
-        error = pending.pop()
-        if id(error) in seen:
-            continue
-        seen.add(id(error))
-        yield error
-        if isinstance(error, BaseExceptionGroup):
-            pending.extend(error.exceptions)
-        if error.__cause__ is not None:
-            pending.append(error.__cause__)
-        if isinstance(error, sa_exc.DBAPIError) and isinstance(error.orig, BaseException):
-            pending.append(error.orig)  # the driver's error (asyncpg's chained below it)
-        if isinstance(error, _DRIVER_ERRORS) and error.__context__ is not None:
-            pending.append(error.__context__)
-
-
-def _unavailable(error: BaseException) -> bool:
-    if isinstance(error, sa_exc.IntegrityError):
-        return False  # the data, not the connection
-    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
-        return True  # the dialect recognised a disconnect
-    if isinstance(error, sa_exc.DisconnectionError | sa_exc.TimeoutError):
-        return True  # pre-ping found the connection dead; no pooled connection came free
-    if isinstance(error, _ASYNCPG_UNAVAILABLE):
-        return True
-    if isinstance(error, sqlite3.OperationalError):
-        return "is locked" in str(error)  # the busy timeout ran out waiting for the write lock
-    if isinstance(error, OSError):
-        return _raised_in_driver(error)
-    return False
-
-
-def _raised_in_driver(error: BaseException) -> bool:
-    traceback = error.__traceback__
-    while traceback is not None:
-        module = str(traceback.tb_frame.f_globals.get("__name__", ""))
-        if module.split(".", 1)[0] in _DRIVER_MODULES:
-            return True
-        traceback = traceback.tb_next
-    return False
 
 
 def database_unavailable_problem(request: Request) -> JSONResponse:
@@ -196,7 +118,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
         return database_unavailable_problem(request)
 
-    for error_class in _DATABASE_ERROR_CLASSES:
+    for error_class in DATABASE_ERROR_CLASSES:
         app.add_exception_handler(error_class, database_error)
 
     @app.exception_handler(Exception)
