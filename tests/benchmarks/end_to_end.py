@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -49,6 +50,7 @@ from tests.support.servers import PostgresServer, RabbitNode, free_port
 from tests.support.services import TEST_SECRET, auth
 
 TIME_LIMIT = 180.0  # seconds, for any one measurement
+MAX_CONNECTIONS = 200  # the open-loop generator's cap; beyond it requests wait (and count it)
 STAFF = auth(Role.COMMITTEE_STAFF, "bench")
 
 
@@ -173,16 +175,27 @@ def proposal(year: int, label: str) -> bytes:
     ).encode()
 
 
-async def submit(conn: Connection, load: Load, year: int, label: str) -> None:
+CLOSED = 0  # status recorded when the server closed the connection instead of answering
+
+
+async def submit(
+    conn: Connection, load: Load, year: int, label: str, scheduled: float | None = None
+) -> bool:
+    """One proposal; False when the connection is no longer usable. Latency counts from
+    ``scheduled`` when given, so a request delayed by the generator still counts its wait."""
     correlation_id = f"{label}-{uuid.uuid4().hex[:12]}"
-    load.sent_at[correlation_id] = time.time()
-    status, _ = await conn.post(
-        "/proposals", proposal(year, correlation_id), {"X-Correlation-ID": correlation_id}
-    )
+    load.sent_at[correlation_id] = scheduled or time.time()
+    try:
+        status, _ = await conn.post(
+            "/proposals", proposal(year, correlation_id), {"X-Correlation-ID": correlation_id}
+        )
+    except (OSError, asyncio.IncompleteReadError):
+        status = CLOSED
     load.last_answer = time.time()
     load.statuses[status] = load.statuses.get(status, 0) + 1
     if status == 201:
         load.accepted.add(correlation_id)
+    return status != CLOSED
 
 
 async def closed_loop(port: int, year: int, requests: int, concurrency: int, label: str) -> Load:
@@ -197,7 +210,9 @@ async def closed_loop(port: int, year: int, requests: int, concurrency: int, lab
             for _ in remaining:
                 if time.monotonic() > deadline:
                     return
-                await submit(conn, load, year, label)
+                if not await submit(conn, load, year, label):
+                    conn.close()
+                    conn = await Connection.open(port)
         finally:
             conn.close()
 
@@ -209,21 +224,29 @@ async def open_loop(port: int, year: int, rate: float, seconds: float, label: st
     """A fixed offered load: one request every 1/rate s, whatever the answers (a free
     connection from a pool, a new one when all are busy)."""
     load = Load(first=time.time())
-    idle: list[Connection] = []
+    # First in, first out: every connection is used in turn, so none sits idle long enough
+    # for the server to close it (uvicorn's keep-alive timeout is 5 s).
+    idle: deque[Connection] = deque()
     tasks: list[asyncio.Task[None]] = []
+    connections = asyncio.Semaphore(MAX_CONNECTIONS)
 
-    async def one() -> None:
-        conn = idle.pop() if idle else await Connection.open(port)
-        await submit(conn, load, year, label)
-        idle.append(conn)
+    async def one(scheduled: float) -> None:
+        async with connections:
+            conn = idle.popleft() if idle else await Connection.open(port)
+            if await submit(conn, load, year, label, scheduled):
+                idle.append(conn)
+            else:
+                conn.close()
 
     started = time.perf_counter()
+    wall = time.time() - started
     count = int(rate * seconds)
     for i in range(count):
-        delay = started + i / rate - time.perf_counter()
+        due = started + i / rate
+        delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one()))
+        tasks.append(asyncio.create_task(one(wall + due)))
     await asyncio.wait_for(asyncio.gather(*tasks), timeout=TIME_LIMIT)
     for conn in idle:
         conn.close()
