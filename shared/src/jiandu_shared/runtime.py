@@ -60,11 +60,15 @@ class ServiceRuntime:
         self.tracer_provider: TracerProvider = telemetry.tracer_provider(
             self.name, platform.otlp_endpoint, span_processors
         )
+        # Spans of requests, statements and messages only when they go somewhere: unsampled
+        # instrumentation still cost a tenth of a request's CPU (issue 9's profiles).
+        self.exporting = telemetry.exports(platform.otlp_endpoint, span_processors)
+        exporting = self.exporting
         self.database = Database(settings.effective_database_url)
-        telemetry.instrument_engine(self.database.engine, self.tracer_provider)
+        if exporting:
+            telemetry.instrument_engine(self.database.engine, self.tracer_provider)
         # Calls to other services' APIs (httpx) carry the trace context too.
         telemetry.instrument_httpx(self.tracer_provider)
-        exporting = telemetry.exports(platform.otlp_endpoint, span_processors)
         self.broker: RabbitBroker = make_broker(
             platform, self.name, self.tracer_provider if exporting else None
         )
@@ -76,7 +80,8 @@ class ServiceRuntime:
             batch_size=platform.relay_batch_size,
             poll_seconds=platform.relay_poll_seconds,
             publish_timeout=platform.publish_timeout_seconds,
-            tracer_provider=self.tracer_provider,
+            linger_seconds=platform.relay_linger_seconds,
+            tracer_provider=self.tracer_provider if exporting else None,
             producer=self.name,
         )
         self._document_publications()

@@ -30,6 +30,9 @@ class PlatformSettings(BaseSettings):
     delivery_limit: int = Field(default=5, ge=1)
     relay_batch_size: int = Field(default=200, ge=1)
     relay_poll_seconds: float = Field(default=0.5, gt=0)
+    # How long the relay waits after a commit wakes it, so one round takes the events of
+    # concurrent requests together (fewer statements per event under load; adds this latency).
+    relay_linger_seconds: float = Field(default=0.005, ge=0, le=1)
     publish_timeout_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "INFO"
     # Training and demonstration only: run the services' clock ahead by this many days, e.g. to
