@@ -72,7 +72,8 @@ def create_app(
 
     for router in [*routers, operations.build_router(runtime, trace)]:
         app.include_router(router)
-    telemetry.instrument_app(app, runtime.tracer_provider)
+    if runtime.exporting:
+        telemetry.instrument_app(app, runtime.tracer_provider)
     return app
 
 
