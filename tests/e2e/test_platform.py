@@ -10,7 +10,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
@@ -61,7 +61,8 @@ class OtlpCollector(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def otlp_endpoint() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), OtlpCollector)
+    # Threads: four services export at once, and a refused export drops its spans.
+    server = ThreadingHTTPServer(("127.0.0.1", 0), OtlpCollector)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     OtlpCollector.spans = []
     try:
