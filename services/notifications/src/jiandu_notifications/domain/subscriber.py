@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from jiandu_notifications.domain.outgoing import ChannelKind
@@ -37,6 +38,7 @@ class InvalidSubscription(RuleViolation):
         self.field = field_name
 
 
+@lru_cache(maxsize=4096)  # every event asks of every subscriber; patterns and types are few
 def topic_matches(pattern: str, key: str) -> bool:
     """AMQP topic matching: ``*`` is exactly one word, ``#`` zero or more."""
 
