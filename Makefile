@@ -44,8 +44,9 @@ token:  ## Print a bearer token: make token ROLE=committee_staff [SUBJECT=alice]
 	@$(UV) run jiandu-token --role $(or $(ROLE),committee_staff) --subject $(or $(SUBJECT),dev) \
 	  $(if $(ORG),--organisation $(ORG))
 
-benchmark: env system-deps  ## Measure relay and consumer throughput against a private broker
+benchmark: env system-deps  ## Measure the relay, the consumer and the whole path from HTTP to stored notification
 	$(UV) run python -m tests.benchmarks.pipeline
+	$(UV) run python -m tests.benchmarks.end_to_end
 
 chaos: env system-deps  ## Fault suite, full scale: node loss, consumer and relay crashes, DB restart
 	JIANDU_CHAOS_SCALE=$${JIANDU_CHAOS_SCALE:-full} $(UV) run pytest -m chaos -v -s -rx
