@@ -294,17 +294,32 @@ def wait_stored(target: Target, load: Load, prefix: str, budget: float) -> dict[
     return stored
 
 
-def process_cpu(platform: Platform) -> dict[str, float]:
-    """CPU seconds used so far by each service process (children of jiandu-up)."""
-    found: dict[str, float] = {}
-    children = Path(f"/proc/{platform.process.pid}/task/{platform.process.pid}/children")
+# Which process is which, by its command line: the services, the broker, the database.
+_PROCESSES = (
+    ("topics", "jiandu_topics."),
+    ("notifications", "jiandu_notifications."),
+    ("rabbitmq", "beam.smp"),
+    ("postgresql", "postgres"),
+)
+
+
+def process_cpu() -> dict[str, float]:
+    """CPU seconds used so far by the platform's processes, and by this load generator."""
     tick = os.sysconf("SC_CLK_TCK")
-    for pid in children.read_text().split():
+    found: dict[str, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
         with contextlib.suppress(OSError):
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            name = next((s for s in ("topics", "notifications") if f"jiandu_{s}." in cmdline), pid)
-            found[name] = (int(fields[11]) + int(fields[12])) / tick
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if entry.name == str(os.getpid()):
+                name = "load generator"
+            else:
+                name = next((n for n, mark in _PROCESSES if mark in cmdline), "")
+            if not name:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            found[name] = found.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
     return found
 
 
@@ -361,11 +376,11 @@ async def measure_platform(target: Target, args: argparse.Namespace, limit: floa
     warm = await closed_loop(target.topics_port, year, 200, 16, f"warm{target.label}")
     wait_stored(target, warm, f"warm{target.label}", 60)
 
-    cpu_before = process_cpu(target.platform)
+    cpu_before = process_cpu()
     prefix = f"sus{target.label}"
     load = await closed_loop(target.topics_port, year, args.requests, args.concurrency, prefix)
     stored = wait_stored(target, load, prefix, TIME_LIMIT)
-    cpu_after = process_cpu(target.platform)
+    cpu_after = process_cpu()
     done = [t for c, t in stored.items() if c in load.accepted]
     lost = len(load.accepted - stored.keys())
     span = (max(done) - load.first) if done else float("nan")

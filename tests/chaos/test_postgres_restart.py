@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
 
@@ -22,16 +21,13 @@ from tests.support.chaos import (
     Scale,
     ServiceProcess,
     SqliteStore,
-    Submitter,
     create_database,
     drain,
     figures,
-    open_window,
     report,
     service_env,
-    stopped_after,
+    streaming,
 )
-from tests.support.collection import collection_year
 from tests.support.servers import PostgresServer, RabbitNode, free_port
 
 pytestmark = [pytest.mark.chaos, pytest.mark.e2e, pytest.mark.connected, pytest.mark.postgres]
@@ -94,33 +90,23 @@ async def test_postgres_restarted_under_load(
     notifications = ServiceProcess(
         "notifications", free_port(), env, tmp_path / "notifications.log"
     )
-    async with stopped_after(topics, notifications):
-        topics.start()
-        notifications.start()
-        await asyncio.gather(topics.ready(), notifications.ready())
-        async with httpx.AsyncClient(timeout=30) as client:
-            year = collection_year()
-            await open_window(client, topics.url, year)
-            submitter = Submitter(client, year, scenario)
-            stream = asyncio.create_task(
-                submitter.stream([topics.url], scale.submissions, scale.rate)
-            )
-            await asyncio.sleep(scale.seconds / 4)
-            await asyncio.to_thread(server.halt, "immediate")
-            halted_at = len(submitter.tally.accepted)
-            await asyncio.sleep(DOWN_SECONDS)
-            await asyncio.to_thread(server.resume)
-            await asyncio.wait_for(stream, timeout=scale.seconds * 3 + 120)
-            drained = await drain(
-                submitter.tally,
-                PostgresStore(server.port, f"notifications_{suffix}"),
-                PostgresStore(server.port, f"topics_{suffix}")
-                if "topics" in on_postgres
-                else SqliteStore(tmp_path / "data" / "topics.db"),
-                timeout=scale.drain_timeout,
-                queue_depths=lambda: rabbit.queue_depths(vhost),
-            )
-    tally = submitter.tally
+    async with streaming(topics, notifications, scenario, scale) as flow:
+        await asyncio.sleep(scale.seconds / 4)
+        await asyncio.to_thread(server.halt, "immediate")
+        halted_at = len(flow.submitter.tally.accepted)
+        await asyncio.sleep(DOWN_SECONDS)
+        await asyncio.to_thread(server.resume)
+        await flow.finished(scale)
+        drained = await drain(
+            flow.submitter.tally,
+            PostgresStore(server.port, f"notifications_{suffix}"),
+            PostgresStore(server.port, f"topics_{suffix}")
+            if "topics" in on_postgres
+            else SqliteStore(tmp_path / "data" / "topics.db"),
+            timeout=scale.drain_timeout,
+            queue_depths=lambda: rabbit.queue_depths(vhost),
+        )
+    tally = flow.submitter.tally
     report(
         figures(
             scenario,

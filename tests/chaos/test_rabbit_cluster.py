@@ -19,22 +19,18 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.support.chaos import (
     Scale,
     ServiceProcess,
     SqliteStore,
-    Submitter,
     drain,
     figures,
-    open_window,
     report,
     service_env,
-    stopped_after,
+    streaming,
 )
-from tests.support.collection import collection_year
 from tests.support.servers import ClusterNode, RabbitCluster, free_port
 from tests.support.tcp_proxy import TcpProxy
 
@@ -73,40 +69,31 @@ async def node_loss(
         "notifications", free_port(), env, tmp_path / "notifications.log"
     )
     notes: dict[str, object] = {"node lost": victim.name.split("@")[0]}
-    async with stopped_after(topics, notifications):
-        topics.start()
-        notifications.start()
-        await asyncio.gather(topics.ready(), notifications.ready())
-        async with httpx.AsyncClient(timeout=30) as client:
-            year = collection_year()
-            await open_window(client, topics.url, year)
-            submitter = Submitter(client, year, scenario)
-            stream = asyncio.create_task(
-                submitter.stream([topics.url], scale.submissions, scale.rate)
-            )
-            await asyncio.sleep(scale.seconds / 4)
-            placement = await asyncio.to_thread(victim.queue_placement, vhost)
-            led = sum(1 for leader, _ in placement.values() if leader == victim.name)
-            replicas = min(members for _, members in placement.values())
-            assert replicas == 3, f"quorum queues not spread over the cluster: {placement}"
-            notes["queues it led"] = f"{led}/{len(placement)}"
-            if proxy is not None:
-                notes["connections before"] = _by_node(cluster, proxy, live=True)
-            await asyncio.to_thread(victim.kill)
-            await asyncio.sleep(DOWN_SECONDS)
-            await asyncio.to_thread(victim.start)
-            await asyncio.to_thread(cluster.wait_running, 3, 60)
-            await asyncio.wait_for(stream, timeout=scale.seconds * 3 + 120)
-            drained = await drain(
-                submitter.tally,
-                SqliteStore(tmp_path / "data" / "notifications.db"),
-                SqliteStore(tmp_path / "data" / "topics.db"),
-                timeout=scale.drain_timeout,
-                queue_depths=lambda: cluster.any_running().queue_depths(vhost),
-            )
-            if proxy is not None:
-                notes["connections after"] = _by_node(cluster, proxy, live=True)
-    report(figures(scenario, submitter.tally, drained, started, **notes), submitter.tally)
+    async with streaming(topics, notifications, scenario, scale) as flow:
+        await asyncio.sleep(scale.seconds / 4)
+        placement = await asyncio.to_thread(victim.queue_placement, vhost)
+        led = sum(1 for leader, _ in placement.values() if leader == victim.name)
+        replicas = min(members for _, members in placement.values())
+        assert replicas == 3, f"quorum queues not spread over the cluster: {placement}"
+        notes["queues it led"] = f"{led}/{len(placement)}"
+        if proxy is not None:
+            notes["connections before"] = _by_node(cluster, proxy, live=True)
+        await asyncio.to_thread(victim.kill)
+        await asyncio.sleep(DOWN_SECONDS)
+        await asyncio.to_thread(victim.start)
+        await asyncio.to_thread(cluster.wait_running, 3, 60)
+        await flow.finished(scale)
+        drained = await drain(
+            flow.submitter.tally,
+            SqliteStore(tmp_path / "data" / "notifications.db"),
+            SqliteStore(tmp_path / "data" / "topics.db"),
+            timeout=scale.drain_timeout,
+            queue_depths=lambda: cluster.any_running().queue_depths(vhost),
+        )
+        if proxy is not None:
+            notes["connections after"] = _by_node(cluster, proxy, live=True)
+    tally = flow.submitter.tally
+    report(figures(scenario, tally, drained, started, **notes), tally)
 
 
 def _by_node(cluster: RabbitCluster, proxy: TcpProxy, *, live: bool) -> dict[str, int]:

@@ -13,7 +13,6 @@ import asyncio
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.support.chaos import (
@@ -22,17 +21,14 @@ from tests.support.chaos import (
     Scale,
     ServiceProcess,
     SqliteStore,
-    Submitter,
     drain,
     figures,
-    open_window,
     outbox_state,
     read,
     report,
     service_env,
-    stopped_after,
+    streaming,
 )
-from tests.support.collection import collection_year
 from tests.support.servers import RabbitNode, free_port
 from tests.support.tcp_proxy import TcpProxy
 
@@ -63,59 +59,50 @@ async def test_relay_killed_mid_batch(rabbit: RabbitNode, scale: Scale, tmp_path
     notifications_db = SqliteStore(data / "notifications.db")
     topics_db = SqliteStore(data / "topics.db")
     try:
-        async with stopped_after(topics, notifications):
+        async with streaming(topics, notifications, scenario, scale) as flow:
+            await asyncio.sleep(scale.seconds / 5)
+            # Topics loses the broker; its outbox fills.
+            proxy.cut()
+            await asyncio.sleep(scale.seconds / 4)
+            backlog = (await outbox_state(flow.client, topics.url))["pending"]
+            assert backlog > 0, "no backlog in the outbox"
+            # Back, throttled: the relay publishes its batch slowly. Kill it mid-batch.
+            before = sum((await read(notifications_db, NOTIFICATIONS_PER_CORRELATION)).values())
+            proxy.bytes_per_second = THROTTLE_BYTES_PER_SECOND
+            proxy.restore()
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                counts = await read(notifications_db, NOTIFICATIONS_PER_CORRELATION)
+                if sum(counts.values()) > before:
+                    break
+                await asyncio.sleep(0.05)
+            topics.kill()
+            await asyncio.sleep(1.0)  # what was published lands in notifications
+            unmarked = await published_but_unmarked(topics_db, notifications_db)
+            assert unmarked > 0, "the kill did not land in the middle of a batch"
+            proxy.bytes_per_second = None
             topics.start()
-            notifications.start()
-            await asyncio.gather(topics.ready(), notifications.ready())
-            async with httpx.AsyncClient(timeout=30) as client:
-                year = collection_year()
-                await open_window(client, topics.url, year)
-                submitter = Submitter(client, year, scenario)
-                stream = asyncio.create_task(
-                    submitter.stream([topics.url], scale.submissions, scale.rate)
-                )
-                await asyncio.sleep(scale.seconds / 5)
-                # Topics loses the broker; its outbox fills.
-                proxy.cut()
-                await asyncio.sleep(scale.seconds / 4)
-                backlog = (await outbox_state(client, topics.url))["pending"]
-                assert backlog > 0, "no backlog in the outbox"
-                # Back, throttled: the relay publishes its batch slowly. Kill it mid-batch.
-                before = sum((await read(notifications_db, NOTIFICATIONS_PER_CORRELATION)).values())
-                proxy.bytes_per_second = THROTTLE_BYTES_PER_SECOND
-                proxy.restore()
-                deadline = time.monotonic() + 60
-                while time.monotonic() < deadline:
-                    counts = await read(notifications_db, NOTIFICATIONS_PER_CORRELATION)
-                    if sum(counts.values()) > before:
-                        break
-                    await asyncio.sleep(0.05)
-                topics.kill()
-                await asyncio.sleep(1.0)  # what was published lands in notifications
-                unmarked = await published_but_unmarked(topics_db, notifications_db)
-                assert unmarked > 0, "the kill did not land in the middle of a batch"
-                proxy.bytes_per_second = None
-                topics.start()
-                await topics.ready()
-                await asyncio.wait_for(stream, timeout=scale.seconds * 3 + 120)
-                drained = await drain(
-                    submitter.tally,
-                    notifications_db,
-                    topics_db,
-                    timeout=scale.drain_timeout,
-                    queue_depths=lambda: rabbit.queue_depths(vhost),
-                )
+            await topics.ready()
+            await flow.finished(scale)
+            drained = await drain(
+                flow.submitter.tally,
+                notifications_db,
+                topics_db,
+                timeout=scale.drain_timeout,
+                queue_depths=lambda: rabbit.queue_depths(vhost),
+            )
     finally:
         proxy.stop()
+    tally = flow.submitter.tally
     report(
         figures(
             scenario,
-            submitter.tally,
+            tally,
             drained,
             started,
             **{"backlog": backlog, "published, unmarked at the kill": unmarked},
         ),
-        submitter.tally,
+        tally,
     )
 
 

@@ -33,6 +33,7 @@ import httpx
 import psycopg
 
 from jiandu_shared.web.auth import Role
+from tests.support.collection import collection_year
 from tests.support.services import TEST_SECRET, auth
 
 SUBMITTED = "topics.proposal.submitted"
@@ -459,6 +460,49 @@ async def open_window(client: httpx.AsyncClient, topics: str, year: int) -> None
     assert scheduled.status_code in (201, 409), scheduled.text
     opened = await client.post(f"{topics}/collection-windows/{year}/open", headers=STAFF)
     assert opened.status_code in (200, 409), opened.text
+
+
+@dataclass
+class Streaming:
+    """A scenario's running flow: its client, its submitter and the stream in the background."""
+
+    client: httpx.AsyncClient
+    submitter: Submitter
+    stream: asyncio.Task[None]
+
+    async def finished(self, scale: Scale) -> None:
+        """Wait (bounded) until every submission has been answered."""
+        await asyncio.wait_for(self.stream, timeout=scale.seconds * 3 + 120)
+
+
+@contextlib.asynccontextmanager
+async def streaming(
+    topics: ServiceProcess,
+    notifications: ServiceProcess,
+    scenario: str,
+    scale: Scale,
+    **notifications_env: str,
+) -> AsyncIterator[Streaming]:
+    """Start both services, open the collection window and stream submissions to topics in the
+    background; both processes are stopped at the end, whatever happened."""
+    async with stopped_after(topics, notifications):
+        topics.start()
+        notifications.start(**notifications_env)
+        await asyncio.gather(topics.ready(), notifications.ready())
+        async with httpx.AsyncClient(timeout=30) as client:
+            year = collection_year()
+            await open_window(client, topics.url, year)
+            submitter = Submitter(client, year, scenario)
+            stream = asyncio.create_task(
+                submitter.stream([topics.url], scale.submissions, scale.rate)
+            )
+            try:
+                yield Streaming(client, submitter, stream)
+            finally:
+                if not stream.done():
+                    stream.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await stream
 
 
 async def outbox_state(client: httpx.AsyncClient, topics: str) -> dict[str, Any]:
