@@ -304,22 +304,31 @@ _PROCESSES = (
 
 
 def process_cpu() -> dict[str, float]:
-    """CPU seconds used so far by the platform's processes, and by this load generator."""
+    """CPU seconds used so far by the platform's processes (a service's uvicorn workers count
+    as the service), and by this load generator."""
     tick = os.sysconf("SC_CLK_TCK")
-    found: dict[str, float] = {}
+    seen: dict[str, tuple[str, str, float]] = {}  # pid -> parent pid, command line, CPU seconds
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         with contextlib.suppress(OSError):
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            if entry.name == str(os.getpid()):
-                name = "load generator"
-            else:
-                name = next((n for n, mark in _PROCESSES if mark in cmdline), "")
-            if not name:
-                continue
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            found[name] = found.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+            seen[entry.name] = (fields[1], cmdline, (int(fields[11]) + int(fields[12])) / tick)
+
+    def kind(pid: str, depth: int = 0) -> str:
+        if pid == str(os.getpid()):
+            return "load generator"
+        if pid not in seen or depth > 3:
+            return ""
+        parent, cmdline, _ = seen[pid]
+        mark = next((name for name, mark in _PROCESSES if mark in cmdline), "")
+        return mark or kind(parent, depth + 1) if "multiprocessing" in cmdline else mark
+
+    found: dict[str, float] = {}
+    for pid, (_, _, cpu) in seen.items():
+        if name := kind(pid):
+            found[name] = found.get(name, 0.0) + cpu
     return found
 
 
@@ -330,7 +339,7 @@ def percentile(values: list[float], p: float) -> float:
 
 @contextlib.contextmanager
 def platform_on(
-    label: str, rabbit_url: str, base: Path, postgres: PostgresServer | None
+    label: str, rabbit_url: str, base: Path, postgres: PostgresServer | None, workers: int = 1
 ) -> Iterator[Target]:
     ports = {"topics": free_port(), "notifications": free_port()}
     data = base / label
@@ -352,6 +361,7 @@ def platform_on(
             ) as conn:
                 conn.execute(f'CREATE DATABASE "{name}"')
             env[f"JIANDU_{service.upper()}_DATABASE_URL"] = postgres.url(name)
+        env["JIANDU_TOPICS_WORKERS"] = str(workers)
         notifications_db = (
             f"host=127.0.0.1 port={postgres.port} user=postgres dbname={label}_notifications"
         )
@@ -425,7 +435,10 @@ async def run(args: argparse.Namespace, rabbit: RabbitNode, postgres: PostgresSe
     os.chmod(base, 0o755)
     for label in args.databases:
         url = rabbit.vhost_url(rabbit.new_vhost())
-        with platform_on(label, url, base, postgres if label == "postgresql" else None) as target:
+        on_postgres = label == "postgresql"
+        workers = args.topics_workers if on_postgres else 1
+        print(f"platform {label}: topics in {workers} worker process(es), notifications in one")
+        with platform_on(label, url, base, postgres if on_postgres else None, workers) as target:
             await measure_platform(target, args, limit)
 
 
@@ -436,6 +449,12 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=300.0)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--raw", type=int, default=20000, help="messages for the raw limit")
+    parser.add_argument(
+        "--topics-workers",
+        type=int,
+        default=2,
+        help="topics' worker processes on PostgreSQL (JIANDU_TOPICS_WORKERS; SQLite runs one)",
+    )
     parser.add_argument(
         "--databases", nargs="+", default=["postgresql", "sqlite"], choices=["postgresql", "sqlite"]
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from jiandu_shared.settings import service_settings
+import pytest
+from pydantic import ValidationError
+
+from jiandu_shared.settings import PlatformSettings, service_settings
 
 
 def test_ports_and_databases_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -19,3 +22,13 @@ def test_ports_and_databases_come_from_the_environment(monkeypatch: pytest.Monke
         == "sqlite+aiosqlite:////srv/jiandu/notifications.db"
     )
     assert service_settings("topics", port=1).port == 1
+
+
+def test_more_than_one_worker_needs_postgresql(tmp_path: Path) -> None:
+    platform = PlatformSettings(data_dir=tmp_path)
+    with pytest.raises(ValidationError, match="2 workers need PostgreSQL"):
+        service_settings("topics", platform=platform, workers=2)
+    on_postgres = service_settings(
+        "topics", platform=platform, workers=2, database_url="postgresql+asyncpg://db/topics"
+    )
+    assert on_postgres.workers == 2

@@ -21,6 +21,8 @@ from urllib.error import URLError
 from urllib.parse import urlparse
 from urllib.request import urlopen
 
+from pydantic import ValidationError
+
 from jiandu_shared.agencies import Agency
 from jiandu_shared.messaging.agency_access import AccessUnavailable, LocalCtl, provision
 from jiandu_shared.settings import DEFAULT_PORTS, PlatformSettings, service_settings
@@ -149,7 +151,10 @@ def main() -> None:
     processes: dict[str, subprocess.Popen[bytes]] = {}
     urls: dict[str, str] = {}
     for name in args.services:
-        settings = service_settings(name)
+        try:
+            settings = service_settings(name)
+        except ValidationError as exc:
+            sys.exit(f"{name} cannot start: {exc.errors()[0]['msg']}")
         url = f"http://{platform.host}:{settings.port}"
         urls[name] = url
         processes[name] = subprocess.Popen(
@@ -166,6 +171,7 @@ def main() -> None:
                 "--log-level",
                 platform.log_level.lower(),
                 "--no-access-log",
+                *(["--workers", str(settings.workers)] if settings.workers > 1 else []),
             ],
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
             start_new_session=True,  # Ctrl-C reaches the launcher only; it stops them in order

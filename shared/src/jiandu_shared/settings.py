@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PORTS = {"topics": 8001, "deputies": 8002, "finance": 8003, "notifications": 8004}
@@ -51,7 +51,19 @@ class ServiceSettings(BaseSettings):
     name: str
     port: int
     database_url: str | None = None
+    # HTTP worker processes (uvicorn --workers): more than one only on PostgreSQL, where the
+    # relays of the workers share the outbox (SKIP LOCKED); SQLite keeps one writer process.
+    workers: int = Field(default=1, ge=1, le=16)
     platform: PlatformSettings = Field(default_factory=PlatformSettings)
+
+    @model_validator(mode="after")
+    def _one_sqlite_writer(self) -> ServiceSettings:
+        if self.workers > 1 and self.effective_database_url.startswith("sqlite"):
+            raise ValueError(
+                f"{self.name}: {self.workers} workers need PostgreSQL "
+                f"(JIANDU_{self.name.upper()}_DATABASE_URL); SQLite runs one process"
+            )
+        return self
 
     @property
     def effective_database_url(self) -> str:

@@ -18,6 +18,9 @@ from sqlalchemy.ext.asyncio import async_engine_from_config
 
 from jiandu_shared.storage.kernel_tables import idempotency_table, inbox_table, outbox_table
 
+# The advisory lock key that serialises concurrent upgrades of one database.
+MIGRATION_LOCK = int.from_bytes(b"jiandumg", "big") & 0x7FFF_FFFF_FFFF_FFFF
+
 
 def alembic_config(database_url: str, script_location: str) -> Config:
     config = Config()
@@ -50,6 +53,10 @@ def run_env(metadata: MetaData) -> None:
     def migrate(connection: Connection) -> None:
         context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Worker processes and replicas start together: one upgrades, the others wait
+                # in this transaction and then find the database at the newest revision.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             context.run_migrations()
 
     async def run_async() -> None:
