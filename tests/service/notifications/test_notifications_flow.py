@@ -446,6 +446,41 @@ async def test_a_receiver_that_is_down_gets_everything_in_order_when_it_returns(
         receiver.close()
 
 
+async def test_a_slow_receiver_does_not_hold_the_service_up(
+    service: tuple[Service[Any], httpx.AsyncClient],
+) -> None:
+    """On SQLite the dispatcher sends with no transaction open: while a webhook takes its
+    time, the API answers and new events are taken in (its one connection is free)."""
+    svc, client = service
+    port = free_port()
+    receiver = _start_receiver(port)
+    try:
+        created = await client.post(
+            "/subscribers",
+            json=agency_body(
+                webhook_url=f"http://127.0.0.1:{port}/slow/3",
+                subscriptions=[{"pattern": "topics.opinion.#"}],
+            ),
+            headers=OPERATOR,
+        )
+        assert created.status_code == 201, created.text
+        await deliver(svc, assigned(uuid.uuid4()), correlation="slow-1")
+        await eventually(lambda: _async(len(receiver.requests) >= 1), timeout=15)
+        started = time.monotonic()  # the receiver now holds the request for 3 s
+        page = await client.get("/deliveries", headers=OPERATOR)
+        assert page.status_code == 200
+        await deliver(svc, assigned(uuid.uuid4()), correlation="slow-2")
+        assert time.monotonic() - started < 1.5, "the API waited for the slow receiver"
+
+        async def recorded() -> list[int]:
+            items = (await client.get("/deliveries", headers=OPERATOR)).json()["items"]
+            return sorted(d["attempts"] for d in items if d["correlation_id"] == "slow-1")
+
+        assert await eventually(lambda: _equal(recorded, [1]), timeout=15)
+    finally:
+        receiver.close()
+
+
 async def test_an_earlier_event_that_arrives_later_still_goes_first(
     mailbox: Mailbox, data_dir: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

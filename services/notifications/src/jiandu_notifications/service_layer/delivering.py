@@ -1,9 +1,10 @@
 """The delivery dispatcher: sends what is due, logs each attempt, retries or gives up.
 
-One transaction per round: the due deliveries are claimed (``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL, so replicas share the work without sending anything twice; SQLite runs one
-dispatcher per database file), sent concurrently, and their outcomes, attempt log and
-events (``notifications.delivery.succeeded|failed``) committed together. Only the oldest
+On PostgreSQL one transaction per round: the due deliveries are claimed (``FOR UPDATE SKIP
+LOCKED``, so replicas share the work without sending anything twice), sent concurrently, and
+their outcomes, attempt log and events (``notifications.delivery.succeeded|failed``) committed
+together. SQLite runs one dispatcher per database file: it reads what is due, sends with no
+transaction open (its single writer would stall the service meanwhile), then records. Only the oldest
 pending delivery of each (target, channel, aggregate) is due, so order per aggregate holds
 also after a receiver was away for a while.
 """
@@ -75,59 +76,82 @@ class DeliveryDispatcher:
         settings = self._ctx.settings
         sender = await self._sender()
         async with self._uow() as uow:
+            single_node = uow.database.is_sqlite
             due = await uow.deliveries.due(
-                self._ctx.clock.now(),
-                settings.dispatch_batch,
-                lock=not uow.database.is_sqlite,
+                self._ctx.clock.now(), settings.dispatch_batch, lock=not single_node
             )
             if not due:
                 return 0
             messages = [await self._message(uow, d) for d in due]
-            limit = asyncio.Semaphore(settings.dispatch_concurrency)
-
-            async def attempt(message: OutgoingMessage | SendOutcome) -> tuple[SendOutcome, int]:
-                if isinstance(message, SendOutcome):
-                    return message, 0
-                async with limit:
-                    started = time.perf_counter()
-                    try:
-                        outcome = await sender.send(message)
-                    except Exception as exc:  # a sender bug must not stop the others
-                        logger.exception("sender failed on delivery %s", message.delivery_id)
-                        outcome = SendOutcome.transient(f"{type(exc).__name__}: {exc}")
-                    return outcome, int((time.perf_counter() - started) * 1000)
-
-            outcomes = await asyncio.gather(*(attempt(m) for m in messages))
-            now = self._ctx.clock.now()
-            for delivery, (outcome, duration_ms) in zip(due, outcomes, strict=True):
-                delivery.record(outcome, now, settings.retry_policy)
-                uow.deliveries.log_attempt(
-                    DeliveryAttempt(
-                        id=uuid.uuid4(),
-                        delivery_id=delivery.id,
-                        number=delivery.attempts,
-                        at=now,
-                        outcome=outcome.kind,
-                        detail=outcome.detail[:2000],
-                        duration_ms=duration_ms,
-                    )
-                )
-                if outcome.kind != "sent":
-                    logger.warning(
-                        "delivery %s (%s to %s %s) attempt %d: %s %s",
-                        delivery.id,
-                        delivery.event_type,
-                        delivery.target_kind,
-                        delivery.target_id,
-                        delivery.attempts,
-                        outcome.kind,
-                        outcome.detail,
-                    )
-                # Its events belong to the flow of the event it delivered.
-                with correlation_scope(delivery.correlation_id, str(delivery.event_id)):
-                    uow.stage_events()
+            if not single_node:
+                # The rows stay locked while they are sent: replicas skip them.
+                self._record(uow, due, await self._send_all(sender, messages))
+                await uow.commit()
+                return len(due)
+        # SQLite: its one writer (and the process's one connection) is not held over network
+        # sends; this process is the database file's only dispatcher, so nobody else claims them.
+        outcomes = await self._send_all(sender, messages)
+        async with self._uow() as uow:
+            self._record(uow, [await uow.deliveries.get(d.id) for d in due], outcomes)
             await uow.commit()
-            return len(due)
+        return len(due)
+
+    async def _send_all(
+        self, sender: Sender, messages: list[OutgoingMessage | SendOutcome]
+    ) -> list[tuple[SendOutcome, int]]:
+        """Send concurrently (bounded); each outcome with how long it took, in ms."""
+        limit = asyncio.Semaphore(self._ctx.settings.dispatch_concurrency)
+
+        async def attempt(message: OutgoingMessage | SendOutcome) -> tuple[SendOutcome, int]:
+            if isinstance(message, SendOutcome):
+                return message, 0
+            async with limit:
+                started = time.perf_counter()
+                try:
+                    outcome = await sender.send(message)
+                except Exception as exc:  # a sender bug must not stop the others
+                    logger.exception("sender failed on delivery %s", message.delivery_id)
+                    outcome = SendOutcome.transient(f"{type(exc).__name__}: {exc}")
+                return outcome, int((time.perf_counter() - started) * 1000)
+
+        return list(await asyncio.gather(*(attempt(m) for m in messages)))
+
+    def _record(
+        self,
+        uow: NotificationsUnitOfWork,
+        due: list[Delivery],
+        outcomes: list[tuple[SendOutcome, int]],
+    ) -> None:
+        """Each delivery's outcome, its attempt in the log, and its events."""
+        settings = self._ctx.settings
+        now = self._ctx.clock.now()
+        for delivery, (outcome, duration_ms) in zip(due, outcomes, strict=True):
+            delivery.record(outcome, now, settings.retry_policy)
+            uow.deliveries.log_attempt(
+                DeliveryAttempt(
+                    id=uuid.uuid4(),
+                    delivery_id=delivery.id,
+                    number=delivery.attempts,
+                    at=now,
+                    outcome=outcome.kind,
+                    detail=outcome.detail[:2000],
+                    duration_ms=duration_ms,
+                )
+            )
+            if outcome.kind != "sent":
+                logger.warning(
+                    "delivery %s (%s to %s %s) attempt %d: %s %s",
+                    delivery.id,
+                    delivery.event_type,
+                    delivery.target_kind,
+                    delivery.target_id,
+                    delivery.attempts,
+                    outcome.kind,
+                    outcome.detail,
+                )
+            # Its events belong to the flow of the event it delivered.
+            with correlation_scope(delivery.correlation_id, str(delivery.event_id)):
+                uow.stage_events()
 
     async def _message(
         self, uow: NotificationsUnitOfWork, delivery: Delivery
