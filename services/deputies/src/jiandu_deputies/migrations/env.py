@@ -1,4 +1,4 @@
-from jiandu_deputies.adapters.orm import metadata
+from jiandu_deputies.adapters.metadata import metadata
 from jiandu_shared.storage.migrations import run_env
 
 run_env(metadata)

@@ -1,4 +1,4 @@
-"""HTTP API of the deputies service (health, readiness and the catalogue come from the kernel)."""
+"""HTTP API of micro projects (微实事)."""
 
 from __future__ import annotations
 
@@ -11,4 +11,4 @@ from jiandu_shared.clock import Clock
 
 
 def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRouter:
-    return APIRouter(tags=["deputies"])
+    return APIRouter(tags=["micro-projects"])

@@ -1,4 +1,4 @@
-"""HTTP API of the finance service (health, readiness and the catalogue come from the kernel)."""
+"""HTTP API of budget-execution monitoring (预算联网监督): imports, rules and findings."""
 
 from __future__ import annotations
 
@@ -11,4 +11,4 @@ from jiandu_shared.clock import Clock
 
 
 def build_router(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> APIRouter:
-    return APIRouter(tags=["finance"])
+    return APIRouter(tags=["execution"])

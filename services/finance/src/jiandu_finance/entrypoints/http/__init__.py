@@ -1,0 +1,29 @@
+"""HTTP API of the finance service, one router module per area."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter
+
+from jiandu_finance.entrypoints.http import (
+    assets,
+    audit,
+    budgets,
+    debt,
+    execution,
+    performance,
+)
+from jiandu_finance.service_layer.unit_of_work import FinanceUnitOfWork
+from jiandu_shared.clock import Clock
+
+
+def build_routers(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> list[APIRouter]:
+    return [
+        budgets.build_router(uow, clock),
+        execution.build_router(uow, clock),
+        audit.build_router(uow, clock),
+        assets.build_router(uow, clock),
+        debt.build_router(uow, clock),
+        performance.build_router(uow, clock),
+    ]

@@ -1,0 +1,3 @@
+"""Events of state-asset reports (国有资产管理情况报告)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Events of performance evaluation (绩效评价)."""
+
+from __future__ import annotations
