@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from jiandu_deputies import SERVICE_NAME
 from jiandu_deputies.adapters import metadata as orm_metadata
+from jiandu_deputies.adapters.registry_repository import DeputyRepository
 from jiandu_shared.storage.calendar import CalendarRepository
 from jiandu_shared.storage.database import Database
 from jiandu_shared.storage.unit_of_work import UnitOfWork
@@ -15,6 +16,7 @@ from jiandu_shared.storage.unit_of_work import UnitOfWork
 
 class DeputiesUnitOfWork(UnitOfWork):
     # repositories: one line per repository, in area order
+    deputies: DeputyRepository
     calendar: CalendarRepository
 
     def __init__(self, database: Database, on_commit: Callable[[], None] | None = None) -> None:
@@ -22,4 +24,5 @@ class DeputiesUnitOfWork(UnitOfWork):
 
     def _open(self, session: AsyncSession) -> None:
         # open: one line per repository, in area order
+        self.deputies = DeputyRepository(session, self.track)
         self.calendar = CalendarRepository(session, orm_metadata.official_years)
