@@ -49,7 +49,10 @@ class RequestContext:
                 return
             if method in _WITH_BODY:
                 body = await _read_body(receive)
-                if b"\x00" in body or (b"\\u0000" in body and _json_has_nul(body)):
+                # An uploaded file (e.g. an XLSX roster) is binary: the route reads and checks it.
+                if not _is_multipart(scope) and (
+                    b"\x00" in body or (b"\\u0000" in body and _json_has_nul(body))
+                ):
                     await self._refuse(scope, receive, send_with_id)
                     return
                 receive = _replay(body, receive)
@@ -59,6 +62,10 @@ class RequestContext:
     async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
         response = problem(422, "Invalid request", NUL_MESSAGE, Request(scope))
         await response(scope, receive, send)
+
+
+def _is_multipart(scope: Scope) -> bool:
+    return _header(scope, b"content-type").lower().startswith("multipart/form-data")
 
 
 def _header(scope: Scope, name: bytes) -> str:

@@ -441,6 +441,10 @@ def _row(
     reasons: list[str] = []
     if any(len(v) > MAX_CELL for v in cells.values()):
         reasons.append(f"a cell is longer than {MAX_CELL} characters")
+    if any("\x00" in v for v in cells.values()):
+        # PostgreSQL cannot store NUL in text; the value is dropped with the row.
+        reasons.append("a cell contains a NUL character")
+        cells = {k: v.replace("\x00", "") for k, v in cells.items()}
     level = parse_level(cells["level"]) if cells["level"] else None
     if not cells["level"]:
         reasons.append("level (层级) is missing")
