@@ -12,6 +12,7 @@ from jiandu_finance.entrypoints.http import (
     budgets,
     debt,
     execution,
+    micro_projects,
     performance,
 )
 from jiandu_finance.service_layer.unit_of_work import FinanceUnitOfWork
@@ -26,4 +27,5 @@ def build_routers(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> list[AP
         assets.build_router(uow, clock),
         debt.build_router(uow, clock),
         performance.build_router(uow, clock),
+        micro_projects.build_router(uow, clock),
     ]
