@@ -21,10 +21,10 @@ async def test_the_shipped_files_provision_idempotently(data_dir: Path) -> None:
     async with in_memory(NOTIFICATIONS, data_dir, clock) as (service, _client):
         ctx = Context.for_clock(clock)
         first = await provision(DEPLOY, service.uow(), ctx)
-        assert (first.recipients_added, first.subscribers_added) == (2, 2)
+        assert (first.recipients_added, first.subscribers_added) == (2, 3)
         again = await provision(DEPLOY, service.uow(), ctx)
         assert (again.recipients_added, again.subscribers_added) == (0, 0)
-        assert (again.recipients_updated, again.subscribers_updated) == (2, 2)
+        assert (again.recipients_updated, again.subscribers_updated) == (2, 3)
         async with service.uow() as uow:
             audit = await uow.subscribers.by_code("audit")
             assert len(audit.secrets) == 1  # the same secret is not added twice

@@ -1,6 +1,14 @@
 """Events of the finance service, one module per area; importing this package registers them."""
 
-from jiandu_shared.contracts.finance import assets, audit, budgets, debt, performance, reports
+from jiandu_shared.contracts.finance import (
+    assets,
+    audit,
+    budgets,
+    debt,
+    performance,
+    reports,
+    reviews,
+)
 from jiandu_shared.contracts.finance.reports import (
     DeliberatedOpinion,
     ReportDeliberated,
@@ -17,4 +25,5 @@ __all__ = [
     "debt",
     "performance",
     "reports",
+    "reviews",
 ]

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from jiandu_finance.entrypoints.http import (
     assets,
     audit,
+    budget_reviews,
     budgets,
     debt,
     execution,
@@ -23,6 +24,7 @@ def build_routers(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> list[AP
     return [
         budgets.build_router(uow, clock),
         execution.build_router(uow, clock),
+        budget_reviews.build_router(uow, clock),
         audit.build_router(uow, clock),
         assets.build_router(uow, clock),
         debt.build_router(uow, clock),
