@@ -103,7 +103,7 @@ async def test_bad_sets_and_scores_are_refused(finance: httpx.AsyncClient) -> No
     )
     assert r.status_code == 422 and "sum to 99" in r.json()["detail"]
     for weight in (12.5, "12.345", "-1", "101"):
-        bad = [dict(i) for i in INDICATORS]
+        bad: list[dict[str, Any]] = [dict(i) for i in INDICATORS]
         bad[3]["weight"] = weight
         r = await finance.post(
             "/performance/indicator-sets",
