@@ -32,6 +32,7 @@ from jiandu_shared.errors import InvalidTransition, RuleViolation
 DEPUTY = uuid.UUID("00000000-0000-4000-8000-0000000de701")
 DEPARTMENT = uuid.UUID("00000000-0000-4000-8000-00000000a001")
 CALENDAR = WorkingCalendar()
+FIVE_DAYS = Period.working_days(5)
 
 
 def china(day: date, hour: int = 10) -> datetime:
@@ -40,7 +41,7 @@ def china(day: date, hour: int = 10) -> datetime:
 
 def submitted(
     on: date = date(2026, 12, 7),
-    period: Period = Period.working_days(5),
+    period: Period = FIVE_DAYS,
     calendar: WorkingCalendar = CALENDAR,
     **changes: object,
 ) -> tuple[CitizenOpinion, str]:
@@ -141,7 +142,7 @@ def test_transfer_gives_the_department_its_own_deadline_and_it_replies() -> None
     opinion.reply_as_department(
         department_id=DEPARTMENT, reply="已加装遮雨棚", now=china(date(2026, 12, 18))
     )
-    assert opinion.state is OpinionState.HANDLED
+    assert str(opinion.state) == OpinionState.HANDLED.value
     assert [s.kind for s in opinion.steps] == [
         StepKind.SUBMITTED,
         StepKind.TRANSFERRED,

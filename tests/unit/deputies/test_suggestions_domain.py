@@ -68,7 +68,10 @@ def test_submission_and_assignment_to_lead_and_co_handlers() -> None:
 
 def test_a_month_deadline_on_a_holiday_moves_to_the_next_working_day() -> None:
     suggestion = DeputySuggestion.submit(
-        deputy_id=DEPUTY, title="t", content="c", category=IssueCategory.OTHER,
+        deputy_id=DEPUTY,
+        title="t",
+        content="c",
+        category=IssueCategory.OTHER,
         now=china(date(2026, 9, 1)),
     )
     deadline = suggestion.assign(
@@ -86,7 +89,10 @@ def test_a_month_deadline_on_a_holiday_moves_to_the_next_working_day() -> None:
 
 def test_the_lead_cannot_be_a_co_handler() -> None:
     suggestion = DeputySuggestion.submit(
-        deputy_id=DEPUTY, title="t", content="c", category=IssueCategory.OTHER,
+        deputy_id=DEPUTY,
+        title="t",
+        content="c",
+        category=IssueCategory.OTHER,
         now=china(date(2026, 3, 2)),
     )
     with pytest.raises(RuleViolation):
@@ -130,7 +136,9 @@ def test_leader_led_handling() -> None:
     assert suggestion.leader_id == LEADER and suggestion.leader_title == "副区长"
     assert isinstance(suggestion.events[-1], SuggestionLeaderAssigned)
     with pytest.raises(Conflict):
-        suggestion.assign_leader(leader_id=LEADER, leader_title="副区长", now=china(date(2026, 3, 3)))
+        suggestion.assign_leader(
+            leader_id=LEADER, leader_title="副区长", now=china(date(2026, 3, 3))
+        )
 
 
 def test_unsatisfied_starts_rehandling_and_satisfied_completes() -> None:
@@ -163,7 +171,9 @@ def test_unsatisfied_starts_rehandling_and_satisfied_completes() -> None:
         now=china(date(2026, 4, 2)),
     )
     assert suggestion.state is SuggestionState.ASSIGNED
-    assert len(suggestion.rounds) == 2 and suggestion.rounds[0].rating is SatisfactionLevel.UNSATISFIED
+    assert (
+        len(suggestion.rounds) == 2 and suggestion.rounds[0].rating is SatisfactionLevel.UNSATISFIED
+    )
     rated, again = suggestion.events[-2:]
     assert isinstance(rated, SuggestionRated) and not rated.completed
     assert isinstance(again, SuggestionRehandlingStarted) and again.round == 2
@@ -177,16 +187,17 @@ def test_unsatisfied_starts_rehandling_and_satisfied_completes() -> None:
         calendar=CALENDAR,
         now=china(date(2026, 4, 21)),
     )
-    assert suggestion.state is SuggestionState.COMPLETED and suggestion.completed_at
+    assert str(suggestion.state) == SuggestionState.COMPLETED.value and suggestion.completed_at
     with pytest.raises(InvalidTransition):
         suggestion.reply(department_id=LEAD, content="x", now=china(date(2026, 4, 22)))
 
 
 def test_due_soon_and_overdue_findings() -> None:
     suggestion = assigned()
-    assert suggestion.due_soon_reminder_on(10, CALENDAR) == CALENDAR.subtract_working_days(
-        date(2026, 6, 2), 10
-    ).due
+    assert (
+        suggestion.due_soon_reminder_on(10, CALENDAR)
+        == CALENDAR.subtract_working_days(date(2026, 6, 2), 10).due
+    )
     suggestion.events.clear()
     suggestion.remind_due_soon(calendar=CALENDAR, now=china(date(2026, 5, 20)))
     suggestion.mark_overdue(now=china(date(2026, 6, 3)))
