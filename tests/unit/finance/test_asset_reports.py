@@ -147,10 +147,10 @@ def test_results_show_the_latest_round() -> None:
         )
     report.deliberate(committee_id=uuid.uuid4(), opinions=[OpinionDraft("x", ORGAN)], now=NOW)
 
-    def result(round: int, verdict: SatisfactionLevel) -> bool:
+    def result(number: int, verdict: SatisfactionLevel) -> bool:
         return report.record_opinion_result(
             ref="SA-1",
-            round=round,
+            round=number,
             satisfied=1,
             basically_satisfied=0,
             unsatisfied=0,

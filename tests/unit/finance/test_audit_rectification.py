@@ -59,7 +59,9 @@ def finding(amount: str = "1000.00", unit: uuid.UUID = UNIT) -> AuditFinding:
     )
 
 
-def rectify(f: AuditFinding, status: S, rectified: str, recovered: str = "0.00") -> None:
+def rectify(
+    f: AuditFinding, status: RectificationStatus, rectified: str, recovered: str = "0.00"
+) -> None:
     f.report_rectification(
         status=status,
         rectified_amount=Decimal(rectified),
@@ -277,7 +279,9 @@ def test_deliberating_the_rectification_report_sends_its_opinions_to_topics() ->
 # --- the rate --------------------------------------------------------------------------------
 
 
-def figures(status: S, amount: str, rectified: str, recovered: str = "0") -> FindingFigures:
+def figures(
+    status: RectificationStatus, amount: str, rectified: str, recovered: str = "0"
+) -> FindingFigures:
     return FindingFigures(status, Decimal(amount), Decimal(rectified), Decimal(recovered))
 
 
