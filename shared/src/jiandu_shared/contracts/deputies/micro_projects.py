@@ -77,3 +77,84 @@ class MicroProjectAccepted(_MicroProjectEvent):
     budget_amount: NonNegativeYuan
     implementing_department_id: uuid.UUID
     accepted_on: date
+
+
+# --- The other state changes of the loop (群众提 → 代表定 → 政府办 → 人大督) -----------------------
+# Facts and identifiers only: the proposer's name and contact stay in the deputies service.
+
+
+class VoteChoice(StrEnum):
+    """A deputy's vote on a micro project (代表票决)."""
+
+    FOR = "for"  # 赞成
+    AGAINST = "against"  # 反对
+    ABSTAIN = "abstain"  # 弃权
+
+
+class ScreeningDecision(StrEnum):
+    ADMITTED = "admitted"  # 初审通过: goes to the deputies' vote
+    DECLINED = "declined"  # 初审未通过
+
+
+class MicroProjectProposed(_MicroProjectEvent):
+    """A citizen (no account needed) or a liaison station proposed a micro project (群众提)."""
+
+    event_type = "deputies.micro_project.proposed"
+
+    title: str = Field(min_length=1, max_length=200)
+    category: str = Field(min_length=1, max_length=50)
+    station_id: uuid.UUID | None = None
+    estimated_cost: NonNegativeYuan | None = None
+    tracking_code: str = Field(min_length=1, max_length=20)
+
+
+class MicroProjectScreened(_MicroProjectEvent):
+    """Staff screened a proposal (初审): admitted to the vote with a budget, or declined."""
+
+    event_type = "deputies.micro_project.screened"
+
+    decision: ScreeningDecision
+    title: str = Field(min_length=1, max_length=200)
+    budget_amount: NonNegativeYuan | None = None
+    implementing_department_id: uuid.UUID | None = None
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class MicroProjectVoteOpened(_MicroProjectEvent):
+    """The deputies' vote on an admitted micro project opened (代表票决)."""
+
+    event_type = "deputies.micro_project.vote_opened"
+
+    title: str = Field(min_length=1, max_length=200)
+    budget_amount: NonNegativeYuan
+    implementing_department_id: uuid.UUID
+
+
+class MicroProjectVoteCast(_MicroProjectEvent):
+    """One deputy cast their one vote on a micro project."""
+
+    event_type = "deputies.micro_project.vote_cast"
+    classification = Classification.INTERNAL
+
+    deputy_id: uuid.UUID
+    choice: VoteChoice
+
+
+class MicroProjectImplementationStarted(_MicroProjectEvent):
+    """The implementing department started the work (政府办)."""
+
+    event_type = "deputies.micro_project.implementation_started"
+
+    implementing_department_id: uuid.UUID
+    started_on: date
+
+
+class MicroProjectCompleted(_MicroProjectEvent):
+    """The implementing department reported the work finished; acceptance (验收) is next."""
+
+    event_type = "deputies.micro_project.completed"
+
+    implementing_department_id: uuid.UUID
+    completed_on: date
+    spent_to_date: NonNegativeYuan
+    budget_amount: NonNegativeYuan
