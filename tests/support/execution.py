@@ -10,6 +10,8 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from jiandu_shared.web.auth import Role, mint_token
@@ -138,3 +140,107 @@ def as_ndjson(rows: Iterable[dict[str, str]]) -> bytes:
 
 def as_json_array(rows: Iterable[dict[str, str]]) -> bytes:
     return ("[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]\n").encode()
+
+
+# --- a larger deterministic year with planted anomalies (integration tests, benchmark) -------
+
+
+class PlantedYear:
+    """``departments`` x ``lines_per_department`` lines of 1,000,000.00 yuan each, ``rows``
+    payment rows spread over January-November that spend 90% of every line, and one planted
+    anomaly of each rule; ``expected`` names the findings the rules must raise, no more.
+
+    Every row has a source row id (a payment voucher number), so identical payments stay
+    distinct. Deterministic: the same arguments give the same file, byte for byte.
+    """
+
+    BUDGET_FEN = 100_000_000
+
+    def __init__(
+        self, rows: int, *, departments: int = 20, lines_per_department: int = 10, year: int = 2026
+    ) -> None:
+        self.year = year
+        self.departments = [f"D{d:03d}" for d in range(departments)]
+        self.lines = [
+            (f"L{d:03d}-{j:02d}", f"D{d:03d}", j == 0)
+            for d in range(departments)
+            for j in range(lines_per_department)
+        ]
+        self.per_line = max(rows // len(self.lines), 4)
+        self.behind = self.lines[1][0]  # spends 30% only
+        self.idle = self.lines[lines_per_department][0]  # special fund, D001, no spending
+        self.realloc = self.lines[2][0]  # 400,000.00 moved out
+        self.rush = self.departments[-1]  # half its payments in December
+        self.unbudgeted = self.departments[3]  # three payments with no line
+        self.unknown = self.departments[4]  # two payments naming an unknown line
+        self.expected = {
+            ("behind_time_progress", self.behind),
+            ("behind_time_progress", self.idle),
+            ("idle_special_fund", self.idle),
+            ("large_reallocation", self.realloc),
+            ("no_budget_line", self.unbudgeted),
+            ("no_budget_line", self.unknown),
+            ("year_end_rush", self.rush),
+        }
+
+    def budget(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "kind": "general_public",
+            "lines": [
+                line(code, department, "1000000.00", special=special)
+                for code, department, special in self.lines
+            ],
+        }
+
+    def rows(self) -> Iterable[list[str]]:
+        """CSV records in ``FIELDS`` order (without the header)."""
+        y, n = self.year, self.per_line
+        start = date(y, 1, 1).toordinal()
+        serial = 0
+        for code, department, _special in self.lines:
+            if code == self.idle:
+                continue
+            total = self.BUDGET_FEN * (3 if code == self.behind else 9) // 10
+            base, rest = divmod(total, n)
+            for i in range(n):
+                serial += 1
+                fen = base + (1 if i < rest else 0)
+                if department == self.rush and i % 2 == 0:
+                    day = date(y, 12, 1 + i % 5)
+                else:
+                    day = date.fromordinal(start + (i * 334) // n)
+                yield [
+                    f"R{serial:09d}", day.isoformat(), department, code, "", "2050202",
+                    "30201", f"{fen // 100}.{fen % 100:02d}", "enterprise", "", "",
+                ]  # fmt: skip
+        extras = [
+            [self.unbudgeted, "", "12000.50"],
+            [self.unbudgeted, "", "8000.00"],
+            [self.unbudgeted, "", "500.25"],
+            [self.unknown, "NOPE-1", "30000.00"],
+            [self.unknown, "NOPE-2", "1.99"],
+        ]
+        for k, (department, code, amount) in enumerate(extras):
+            serial += 1
+            yield [
+                f"R{serial:09d}", f"{y}-07-{k + 1:02d}", department, code, "", "2050202",
+                "30201", amount, "individual", "", "",
+            ]  # fmt: skip
+        serial += 1
+        realloc_department = next(d for c, d, _ in self.lines if c == self.realloc)
+        yield [
+            f"R{serial:09d}", f"{y}-03-01", realloc_department, self.realloc, "", "", "",
+            "0", "", "true", "-400000.00",
+        ]  # fmt: skip
+
+    def write_csv(self, path: Path) -> int:
+        """Write the file; returns the number of data rows."""
+        count = 0
+        with path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(FIELDS)
+            for record in self.rows():
+                writer.writerow(record)
+                count += 1
+        return count

@@ -13,7 +13,8 @@ the service's configuration when no version was stored yet:
   least ``behind_min_time_share`` of the year has passed; lines under ``behind_min_budget``
   are left alone. Period: the quarter of the as-of date.
 - ``no_budget_line`` (无预算支出): payments naming no budget line, or a line the year's
-  budgets do not have, summed per department. Period: the year.
+  budgets do not have, summed per department (checked once the year has budget lines).
+  Period: the year.
 - ``large_reallocation`` (大额调剂): a line's reallocations (sum of their absolute amounts)
   above ``reallocation_amount`` or above ``reallocation_share`` of its budget. Period: year.
 - ``year_end_rush`` (年底突击花钱): a department's spending in the year's last
@@ -474,7 +475,12 @@ def check(figures: YearFigures, t: RuleThresholds) -> list[Flag]:
     as_of = figures.as_of
     return [
         *behind_time_progress(figures.lines, as_of=as_of, t=t),
-        *no_budget_line(figures.unbudgeted, year=figures.year, as_of=as_of, t=t),
+        # Before any budget of the year is recorded, every payment would be "unbudgeted".
+        *(
+            no_budget_line(figures.unbudgeted, year=figures.year, as_of=as_of, t=t)
+            if figures.lines
+            else []
+        ),
         *large_reallocation(figures.lines, year=figures.year, as_of=as_of, t=t),
         *year_end_rush(figures.departments, year=figures.year, as_of=as_of, t=t),
         *idle_special_fund(figures.lines, as_of=as_of, t=t),
