@@ -17,6 +17,7 @@ separated. XLSX: the first worksheet, read in streaming (read-only) mode.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -525,7 +526,8 @@ async def import_roster(
     :class:`ImportRefused` (nothing written) when all-or-nothing meets a bad row."""
     now = clock.now()
     today = local_date(now)
-    parsed = parse_roster(data, today, progress)
+    # Reading a large workbook takes a while: off the event loop, so the API keeps answering.
+    parsed = await asyncio.to_thread(parse_roster, data, today, progress)
     report = ImportReport(
         import_id=uuid.uuid4(),
         mode=mode,
@@ -571,6 +573,7 @@ async def import_roster(
             done += 1
             if done % 50 == 0:
                 progress("importing", done, len(parsed.rows))
+                await asyncio.sleep(0)  # let other requests in between
         progress("importing", done, len(parsed.rows))
         report.errors.sort(key=lambda e: e.line)
         if report.errors and mode is ImportMode.ALL_OR_NOTHING:
