@@ -174,6 +174,26 @@ async def test_the_money_trail_of_a_micro_project(
     trail = (await finance.get(f"/micro-projects/{PROJECT}", headers=MEMBER)).json()
     assert [e["grade_label"] for e in trail["evaluations"]] == ["良"]
 
+    livelihood = await finance.post(
+        "/performance/indicator-sets",
+        json={
+            "name": "民生实事",
+            "subject": "livelihood_project",
+            "indicators": [{"code": "1", "name": "产出", "weight": "100"}],
+        },
+        headers=STAFF,
+    )
+    wrong_kind = await finance.post(
+        f"/micro-projects/{PROJECT}/evaluations",
+        json={
+            "indicator_set_id": livelihood.json()["id"],
+            "evaluator": "x",
+            "scores": [{"code": "1", "score": "90"}],
+        },
+        headers=STAFF,
+    )
+    assert wrong_kind.status_code == 422 and "livelihood_project" in wrong_kind.json()["detail"]
+
     unknown = await finance.post(
         f"/micro-projects/{uuid.uuid4()}/evaluations",
         json={

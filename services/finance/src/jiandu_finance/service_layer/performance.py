@@ -62,6 +62,8 @@ class Evaluate:
     evaluator: str
     scores: tuple[Score, ...]
     findings: str | None
+    # Set when the route names the kind of project (e.g. /micro-projects/{id}/evaluations).
+    subject: EvaluatedSubject | None = None
 
 
 async def evaluate(
@@ -71,6 +73,11 @@ async def evaluate(
     default to the trail's)."""
     async with uow:
         indicator_set = await uow.indicator_sets.get(command.indicator_set_id)
+        if command.subject is not None and indicator_set.subject is not command.subject:
+            raise RuleViolation(
+                f"indicator set {indicator_set.id} is for {indicator_set.subject} projects, "
+                f"not {command.subject}"
+            )
         name, year = command.subject_name, command.year
         if indicator_set.subject is EvaluatedSubject.MICRO_PROJECT:
             try:

@@ -17,7 +17,7 @@ from jiandu_finance.service_layer import micro_projects
 from jiandu_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.deputies.micro_projects import AcceptanceResult
-from jiandu_shared.contracts.finance.performance import Grade
+from jiandu_shared.contracts.finance.performance import EvaluatedSubject, Grade
 from jiandu_shared.money import NonNegativeYuan, Yuan
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
@@ -152,6 +152,7 @@ def build_router(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> APIRoute
             subject_name=None,
             year=None,
             who=who,
+            subject=EvaluatedSubject.MICRO_PROJECT,
             response=response,
             idempotency=idempotency,
             uow=uow,

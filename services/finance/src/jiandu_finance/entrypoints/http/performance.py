@@ -226,6 +226,7 @@ async def evaluate(
     subject_name: str | None,
     year: int | None,
     who: Principal,
+    subject: EvaluatedSubject | None = None,
     response: Response,
     idempotency: Any,
     uow: Callable[[], FinanceUnitOfWork],
@@ -243,6 +244,7 @@ async def evaluate(
         evaluator=body.evaluator,
         scores=scores_of(body),
         findings=body.findings,
+        subject=subject,
     )
     return EvaluationOut.of(
         await performance.evaluate(command, unit, clock, evaluated_by=who.subject)
