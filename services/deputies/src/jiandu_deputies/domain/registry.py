@@ -30,16 +30,24 @@ from jiandu_shared.contracts.deputies.registry import (
 from jiandu_shared.errors import Conflict, RuleViolation
 
 __all__ = [
+    "ALWAYS_PUBLIC",
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
     "CONTACT_FIELDS",
     "DISCLOSABLE_FIELDS",
+    "PROFILE_FIELDS",
+    "AgeBand",
     "Deputy",
     "DeputyField",
     "DeputyLevel",
     "DeputyProfile",
     "Gender",
     "LeaveReason",
+    "age_band",
     "new_public_code",
+    "normalize_phone",
     "normalize_public_code",
+    "registry_number_problems",
 ]
 
 # Crockford's base 32: no I, L, O, U, so a code read out or typed by hand is unambiguous.
