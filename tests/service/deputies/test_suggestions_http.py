@@ -5,7 +5,7 @@ reply-deadline sweep."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -13,6 +13,7 @@ import pytest
 
 from jiandu_deputies.domain.registry import Deputy
 from jiandu_deputies.service_layer.unit_of_work import DeputiesUnitOfWork
+from jiandu_shared.calendar import OfficialYear
 from jiandu_shared.clock import FixedClock
 from jiandu_shared.service import Service
 from jiandu_shared.web.auth import Role
@@ -25,6 +26,7 @@ from tests.service.deputies.opinions_support import (
     STAFF,
     as_deputy,
     headers,
+    opinion_body,
     outbox_events,
     register_deputy,
 )
@@ -255,3 +257,56 @@ async def test_reply_deadlines_are_reminded_and_found_overdue_once(
     late = await client.get("/suggestions", params={"overdue": "true"}, headers=DEPARTMENT)
     assert late.json()["total"] == 1
     assert late.json()["items"][0]["rounds"][0]["overdue_at"] is not None
+
+
+async def test_provisional_deadlines_are_recounted_once_the_year_is_loaded(
+    deputies_service: Running, deputy: Deputy, clock: FixedClock
+) -> None:
+    service, client = deputies_service
+    suggestion_id = await submitted(client, deputy)
+    assigned_now = await client.post(
+        f"/suggestions/{suggestion_id}/assign",
+        json={
+            "lead_department_id": str(DEPARTMENT_ID),
+            "period": {"amount": 20, "unit": "working_days"},
+        },
+        headers=STAFF,
+    )
+    assert assigned_now.json()["deadline"]["due"] == "2027-01-04"
+    clock.set(datetime(2026, 12, 28, 2, 0, tzinfo=UTC))  # Monday 28 December, 10:00 in China
+    receipt = await client.post(
+        f"/public/deputies/{deputy.public_code}/opinions", json=opinion_body()
+    )
+    assert receipt.json()["answer_due"] == "2027-01-04"  # 1 January counted as a working day
+    (sweep,) = [s for s in service.runtime.sweeps if s.name == "opinion-deadlines"]
+    assert await sweep.run() == 1  # 2027 still unknown: the suggestion's reminder only
+
+    # The 2027 arrangement arrives (as the calendar follower stores it): New Year's Day is off.
+    async with service.uow() as uow:
+        await uow.calendar.save(
+            OfficialYear(2027, {date(2027, 1, 1)}, set(), source="国办发明电〔2026〕X号"),
+            loaded_at=clock.now(),
+            loaded_by="test",
+        )
+        await uow.commit()
+    # Two recounts, and a reminder for the suggestion's new due day (a new deadline).
+    assert await sweep.run() == 3
+    assert await sweep.run() == 0
+    reminders = await outbox_events(service, "deputies.suggestion.reply_due_soon")
+    assert [r["due"] for r in reminders] == ["2027-01-04", "2027-01-05"]
+    view = (await client.get(f"/suggestions/{suggestion_id}", headers=STAFF)).json()
+    assert view["deadline"] == {
+        "due": "2027-01-05",
+        "provisional": False,
+        "unofficial_years": [],
+        "staff_notice": None,
+    }
+    tracked = await client.get(
+        f"/public/opinions/{receipt.json()['tracking_code']}",
+        headers={"X-Tracking-Secret": receipt.json()["tracking_secret"]},
+    )
+    assert tracked.json()["due"] == "2027-01-05"
+    (opinion_moved,) = await outbox_events(service, "deputies.opinion.deadline_recomputed")
+    assert (opinion_moved["previous_due"], opinion_moved["due"]) == ("2027-01-04", "2027-01-05")
+    (suggestion_moved,) = await outbox_events(service, "deputies.suggestion.deadline_recomputed")
+    assert suggestion_moved["provisional"] is False

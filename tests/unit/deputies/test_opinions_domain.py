@@ -18,6 +18,7 @@ from jiandu_deputies.domain.opinions import (
 from jiandu_shared.calendar import CHINA_TZ, OfficialYear, Period, WorkingCalendar
 from jiandu_shared.contracts.deputies.opinions import (
     OpinionAnswered,
+    OpinionDeadlineRecomputed,
     OpinionDepartmentReplied,
     OpinionRaisedAsSuggestion,
     OpinionRaisedAsTopic,
@@ -218,3 +219,27 @@ def test_due_soon_and_overdue_findings_name_the_responder() -> None:
     assert opinion.due_soon_reminder_on(1, CALENDAR) is None
     with pytest.raises(RuleViolation):
         opinion.mark_overdue(now=china(date(2026, 12, 16)))
+
+
+def test_a_provisional_deadline_is_recounted_when_its_year_becomes_official() -> None:
+    opinion, _ = submitted(on=date(2027, 2, 8), calendar=WorkingCalendar())
+    assert opinion.deadline.due == date(2027, 2, 15) and opinion.deadline.provisional
+    assert not opinion.recompute_deadline(calendar=WorkingCalendar(), now=china(date(2027, 2, 9)))
+    festival = {date(2027, 2, d) for d in range(9, 16)}
+    loaded = WorkingCalendar([OfficialYear(2027, festival, set(), source="国办发明电")])
+    opinion.events.clear()
+    assert opinion.recompute_deadline(calendar=loaded, now=china(date(2027, 2, 9)))
+    assert opinion.deadline.due == date(2027, 2, 22) and not opinion.deadline.provisional
+    assert opinion.deadline_number == 2  # a new deadline: its own reminder and finding
+    (event,) = opinion.events
+    assert isinstance(event, OpinionDeadlineRecomputed)
+    assert (event.previous_due, event.due) == (date(2027, 2, 15), date(2027, 2, 22))
+    assert not opinion.recompute_deadline(calendar=loaded, now=china(date(2027, 2, 9)))
+
+
+def test_a_deadline_found_overdue_is_not_recounted() -> None:
+    opinion, _ = submitted(on=date(2027, 2, 8), calendar=WorkingCalendar())
+    opinion.mark_overdue(now=china(date(2027, 2, 16)))
+    loaded = WorkingCalendar([OfficialYear(2027, {date(2027, 2, 9)}, set(), source="x")])
+    assert not opinion.recompute_deadline(calendar=loaded, now=china(date(2027, 2, 17)))
+    assert opinion.deadline.due == date(2027, 2, 15)

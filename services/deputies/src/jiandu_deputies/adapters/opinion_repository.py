@@ -98,6 +98,15 @@ class CitizenOpinionRepository(Repository[CitizenOpinion]):
         )
         return list(ids)
 
+    async def provisional_open(self) -> list[tuple[uuid.UUID, tuple[int, ...]]]:
+        """Opinions owing a response by a provisional deadline, with the years it guessed."""
+        rows = await self.session.execute(
+            select(_O.id, _O.unofficial_years).where(
+                _O.state.in_(_AWAITING), _O.provisional.is_(True), _O.overdue_at.is_(None)
+            )
+        )
+        return [(row[0], tuple(row[1])) for row in rows]
+
     async def claim_due_soon(self, opinion_id: uuid.UUID, deadline_number: int) -> bool:
         """Claim the reminder of deadline ``deadline_number``; only one caller ever wins."""
         claimed = await self.session.execute(

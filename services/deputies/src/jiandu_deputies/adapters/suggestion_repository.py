@@ -107,6 +107,15 @@ class SuggestionRepository(Repository[DeputySuggestion]):
         )
         return list(ids)
 
+    async def provisional_open(self) -> list[tuple[uuid.UUID, tuple[int, ...]]]:
+        """Suggestions awaiting a reply by a provisional deadline, with the years it guessed."""
+        rows = await self.session.execute(
+            select(_S.id, _R.unofficial_years)
+            .select_from(deputy_suggestions.join(_current_rounds(), _R.suggestion_id == _S.id))
+            .where(_S.state == _ASSIGNED, _R.provisional.is_(True), _R.overdue_at.is_(None))
+        )
+        return [(row[0], tuple(row[1])) for row in rows]
+
     async def claim_due_soon(self, suggestion_id: uuid.UUID, round_number: int, due: date) -> bool:
         claimed = await self.session.execute(
             update(suggestion_rounds)

@@ -27,6 +27,7 @@ from jiandu_shared.calendar import Deadline, Period, WorkingCalendar, aware_utc,
 from jiandu_shared.contracts import EventData
 from jiandu_shared.contracts.deputies.opinions import (
     OpinionAnswered,
+    OpinionDeadlineRecomputed,
     OpinionDepartmentReplied,
     OpinionRaisedAsSuggestion,
     OpinionRaisedAsTopic,
@@ -439,6 +440,32 @@ class CitizenOpinion:
         )
 
     # --- deadline findings (the sweep claims each once) -------------------------------------
+
+    def recompute_deadline(self, *, calendar: WorkingCalendar, now: datetime) -> bool:
+        """Recount a provisional deadline on the calendar as it is now (an official year was
+        loaded); True if it moved. A deadline already found overdue is a recorded fact and
+        stays; a new due date is a new deadline, with its own reminder and overdue finding."""
+        responder = self.responder
+        if responder is None or self.overdue_at is not None or not self.deadline.provisional:
+            return False
+        recomputed = calendar.deadline(self.starts_on, self.period)
+        if recomputed == self.deadline:
+            return False
+        previous, self.deadline = self.deadline, recomputed
+        if recomputed.due != previous.due:
+            self.deadline_number += 1
+        self.events.append(
+            OpinionDeadlineRecomputed(
+                **self._facts(),
+                responder=responder,
+                department_id=self.department_id if responder is Responder.DEPARTMENT else None,
+                previous_due=previous.due,
+                due=recomputed.due,
+                provisional=recomputed.provisional,
+                recomputed_at=aware_utc(now),
+            )
+        )
+        return True
 
     def remind_due_soon(self, *, calendar: WorkingCalendar, now: datetime) -> None:
         responder = self.responder

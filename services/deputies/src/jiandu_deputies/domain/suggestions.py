@@ -24,6 +24,7 @@ from jiandu_shared.contracts import EventData
 from jiandu_shared.contracts.deputies.suggestions import (
     SuggestionAssigned,
     SuggestionCoHandlingInputGiven,
+    SuggestionDeadlineRecomputed,
     SuggestionLeaderAssigned,
     SuggestionRated,
     SuggestionRehandlingStarted,
@@ -465,6 +466,32 @@ class DeputySuggestion:
         )
 
     # --- deadline findings (the sweep claims each once) -------------------------------------
+
+    def recompute_deadline(self, *, calendar: WorkingCalendar, now: datetime) -> bool:
+        """Recount the current round's provisional deadline (an official year was loaded);
+        True if it moved. A deadline already found overdue stays as it was."""
+        handling = self.current_round
+        if not self.awaiting_reply or handling is None:
+            return False
+        if handling.overdue_at is not None or not handling.deadline.provisional:
+            return False
+        recomputed = calendar.deadline(handling.starts_on, handling.period)
+        if recomputed == handling.deadline:
+            return False
+        previous, handling.deadline = handling.deadline, recomputed
+        self.events.append(
+            SuggestionDeadlineRecomputed(
+                suggestion_id=self.id,
+                deputy_id=self.deputy_id,
+                round=handling.number,
+                lead_department_id=self._lead(),
+                previous_due=previous.due,
+                due=recomputed.due,
+                provisional=recomputed.provisional,
+                recomputed_at=aware_utc(now),
+            )
+        )
+        return True
 
     def remind_due_soon(self, *, calendar: WorkingCalendar, now: datetime) -> None:
         if not self.awaiting_reply:

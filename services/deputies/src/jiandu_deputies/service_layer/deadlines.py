@@ -9,6 +9,9 @@ current round, ``SET due_soon_for = :due`` / ``SET overdue_claimed_at = :now`` g
 due date it judged by — and only the caller whose UPDATE changed the row raises the event, in
 the same transaction as the claim. A replica that loses the race, or a sweep repeated after a
 restart, changes nothing.
+
+Provisional deadlines (counted Monday to Friday for a year with no official calendar) are
+recounted by the same sweep once that year's calendar is loaded in topics and followed here.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ async def sweep_deadlines(
     """Remind and mark overdue what is due; returns how many events it raised."""
     now = clock.now()
     today = local_date(now)
+    acted = await recompute_provisional(uow, now)
     async with uow() as reading:
         calendar = await reading.calendar.working_calendar()
         # Beyond one working day more than the reminder offset, nothing can be due soon yet.
@@ -56,7 +60,6 @@ async def sweep_deadlines(
         suggestions = await reading.suggestions.deadline_candidates(
             today=today, horizon=suggestion_horizon
         )
-    acted = 0
     for opinion_id in opinions:
         try:
             acted += await check_opinion(opinion_id, uow(), calendar, rules, now)
@@ -69,6 +72,45 @@ async def sweep_deadlines(
         except (DomainError, StaleDataError):
             logger.info("deadline sweep skipped suggestion %s", suggestion_id, exc_info=True)
     return acted
+
+
+async def recompute_provisional(uow: Callable[[], DeputiesUnitOfWork], now: datetime) -> int:
+    """Recount provisional deadlines whose unknown years now have an official calendar (loaded
+    in topics and followed here): the reminders and overdue findings then judge by them."""
+    async with uow() as reading:
+        calendar = await reading.calendar.working_calendar()
+        opinions = await reading.citizen_opinions.provisional_open()
+        suggestions = await reading.suggestions.provisional_open()
+
+    def now_known(years: tuple[int, ...]) -> bool:
+        return any(calendar.is_official(year) for year in years)
+
+    moved = 0
+    for opinion_id, years in opinions:
+        if not now_known(years):
+            continue
+        try:
+            async with uow() as unit:
+                opinion = await unit.citizen_opinions.get_locked(opinion_id)
+                if opinion.recompute_deadline(calendar=calendar, now=now):
+                    unit.citizen_opinions.changed(opinion)
+                    await unit.commit()
+                    moved += 1
+        except (DomainError, StaleDataError):
+            logger.info("deadline recount skipped opinion %s", opinion_id, exc_info=True)
+    for suggestion_id, years in suggestions:
+        if not now_known(years):
+            continue
+        try:
+            async with uow() as unit:
+                suggestion = await unit.suggestions.get_locked(suggestion_id)
+                if suggestion.recompute_deadline(calendar=calendar, now=now):
+                    unit.suggestions.changed(suggestion)
+                    await unit.commit()
+                    moved += 1
+        except (DomainError, StaleDataError):
+            logger.info("deadline recount skipped suggestion %s", suggestion_id, exc_info=True)
+    return moved
 
 
 async def check_opinion(

@@ -123,3 +123,16 @@ class OpinionResponseOverdue(_CitizenOpinionEvent):
     department_id: uuid.UUID | None
     due: date
     found_at: datetime
+
+
+class OpinionDeadlineRecomputed(_CitizenOpinionEvent):
+    """A provisional response deadline was recounted once its year's official calendar came."""
+
+    event_type = "deputies.opinion.deadline_recomputed"
+
+    responder: Responder
+    department_id: uuid.UUID | None
+    previous_due: date
+    due: date
+    provisional: bool
+    recomputed_at: datetime

@@ -121,3 +121,16 @@ class SuggestionReplyOverdue(_SuggestionEvent):
     lead_department_id: uuid.UUID
     due: date
     found_at: datetime
+
+
+class SuggestionDeadlineRecomputed(_SuggestionEvent):
+    """A provisional reply deadline was recounted once its year's official calendar came."""
+
+    event_type = "deputies.suggestion.deadline_recomputed"
+
+    round: int = Field(ge=1)
+    lead_department_id: uuid.UUID
+    previous_due: date
+    due: date
+    provisional: bool
+    recomputed_at: datetime
