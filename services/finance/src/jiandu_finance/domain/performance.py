@@ -152,7 +152,7 @@ class IndicatorSet:
         indicator_set.events.append(
             IndicatorSetDefined(
                 indicator_set_id=indicator_set.id,
-                name=name,
+                title=name,
                 subject=subject,
                 indicators=len(indicators),
                 scored_indicators=len(indicator_set.leaves()),

@@ -40,7 +40,7 @@ class IndicatorSetDefined(EventData):
     event_type = "finance.performance_indicator_set.defined"
 
     indicator_set_id: uuid.UUID
-    name: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=200)
     subject: EvaluatedSubject
     indicators: int = Field(ge=1)
     scored_indicators: int = Field(ge=1)
