@@ -31,7 +31,7 @@ from jiandu_shared.contracts.finance.debt import (
     FiscalCapacityRecorded,
 )
 from jiandu_shared.errors import Conflict, NotFound, RuleViolation
-from jiandu_shared.money import FEN
+from jiandu_shared.money import FEN, MAX_YUAN
 
 ZERO = Decimal("0.00")
 MAX_INSTALMENTS = 400
@@ -69,8 +69,8 @@ class DebtYear:
         )
 
     def record_fiscal_capacity(self, amount: Decimal, *, now: datetime) -> None:
-        if amount <= 0:
-            raise RuleViolation("the comprehensive fiscal capacity (综合财力) must be positive")
+        if amount < 1:
+            raise RuleViolation("the comprehensive fiscal capacity (综合财力) is at least 1 yuan")
         self.fiscal_capacity = amount
         self.updated_at = now
         self.events.append(
@@ -308,6 +308,9 @@ class Bond:
                 f"the schedule repays {principal} yuan of principal; bond {self.code} raised "
                 f"{self.amount}"
             )
+        interest = sum((p.interest for p in planned), ZERO)
+        if interest > MAX_YUAN:
+            raise RuleViolation(f"the schedule's interest exceeds {MAX_YUAN} yuan")
         self.instalments[:] = [
             Instalment(number=n, due_on=p.due_on, principal=p.principal, interest=p.interest)
             for n, p in enumerate(planned, start=1)
@@ -318,7 +321,7 @@ class Bond:
                 region=self.region,
                 instalments=len(planned),
                 principal_total=principal,
-                interest_total=sum((p.interest for p in planned), ZERO),
+                interest_total=interest,
                 first_due_on=dues[0],
                 last_due_on=dues[-1],
             )

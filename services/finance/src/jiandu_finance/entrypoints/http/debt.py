@@ -5,10 +5,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
 
 from jiandu_finance.adapters.debt_repository import StoredAlert
 from jiandu_finance.domain.debt import Bond, DebtYear, PlannedInstalment
@@ -25,7 +34,7 @@ from jiandu_shared.contracts.finance.debt import (
     RiskIndicator,
     WarningLevel,
 )
-from jiandu_shared.money import NonNegativeYuan
+from jiandu_shared.money import MAX_YUAN, NonNegativeYuan
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
 
@@ -52,7 +61,16 @@ def _no_float(value: Any) -> Any:
 
 
 Rate = Annotated[InterestRate, BeforeValidator(_no_float)]
-Threshold = Annotated[Percent, BeforeValidator(_no_float)]
+Threshold = Annotated[Percent, BeforeValidator(_no_float), Field(le=MAX_YUAN)]
+# Dates of issues, uses and payments; due dates may lie further ahead (long terms).
+Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))]
+DueDay = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2200, 12, 31))]
+# A sum over many bonds (a balance, what falls due): no upper bound, still a decimal string.
+Total = Annotated[
+    Decimal,
+    PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "description": "Yuan with two decimals"}),
+]
 
 
 class LimitsIn(BaseModel):
@@ -111,7 +129,7 @@ class BondIn(BaseModel):
     amount: NonNegativeYuan
     rate: Rate = Field(description='Annual coupon rate in percent, a string such as "3.25"')
     term_years: int = Field(ge=1, le=50)
-    issue_date: date
+    issue_date: Day
     standard_schedule: bool = Field(
         default=False,
         description="Also set the usual schedule: interest every year, principal at maturity",
@@ -126,13 +144,13 @@ class AllocationIn(BaseModel):
     project_ref: str = Field(min_length=1, max_length=100, description="The project's code")
     project_name: str = Field(min_length=1, max_length=200)
     amount: NonNegativeYuan
-    allocated_on: date
+    allocated_on: Day
 
 
 class InstalmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    due_on: date
+    due_on: DueDay
     principal: NonNegativeYuan
     interest: NonNegativeYuan
 
@@ -160,7 +178,7 @@ class PaymentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     amount: NonNegativeYuan
-    paid_on: date
+    paid_on: Day
 
 
 class AllocationOut(BaseModel):
@@ -168,7 +186,7 @@ class AllocationOut(BaseModel):
     project_ref: str
     project_name: str
     amount: NonNegativeYuan
-    allocated_on: date
+    allocated_on: Day
 
 
 class InstalmentOut(BaseModel):
@@ -296,12 +314,12 @@ class PositionOut(BaseModel):
     reference_day: date
     general_limit: NonNegativeYuan | None
     special_limit: NonNegativeYuan | None
-    general_balance: NonNegativeYuan
-    special_balance: NonNegativeYuan
-    debt_balance: NonNegativeYuan
+    general_balance: Total
+    special_balance: Total
+    debt_balance: Total
     fiscal_capacity: NonNegativeYuan | None
-    service_due: NonNegativeYuan
-    overdue_amount: NonNegativeYuan
+    service_due: Total
+    overdue_amount: Total
     indicators: list[ReadingOut]
     formulas: dict[str, str]
 
