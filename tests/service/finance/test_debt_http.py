@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
 
+from jiandu_finance.bootstrap import SPEC as FINANCE
 from jiandu_shared.clock import FixedClock
 from jiandu_shared.service import Service
 from jiandu_shared.web.auth import Role
+from tests.service.finance.conftest import NOW
+from tests.support.collection import in_memory
 from tests.support.services import auth
 
 STAFF = auth(Role.COMMITTEE_STAFF, "staff-1")
@@ -37,7 +42,7 @@ async def events(service: Service[Any], *types: str) -> list[dict[str, Any]]:
 
 async def sweep(service: Service[Any]) -> int:
     (debt_sweep,) = [s for s in service.runtime.sweeps if s.name == "debt-risk"]
-    return await debt_sweep.run()
+    return int(await debt_sweep.run())
 
 
 async def limits(client: httpx.AsyncClient, general: str, special: str, year: int = 2026) -> None:
@@ -410,3 +415,13 @@ async def test_an_idempotent_retry_issues_once(
     assert first.json()["id"] == second.json()["id"]
     assert second.headers.get("Idempotent-Replayed") == "true"
     assert len(await events(service, "finance.bond.issued")) == 1
+
+
+async def test_the_debt_sweep_is_wired_with_the_configured_interval(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JIANDU_FINANCE_DEBT_SWEEP_SECONDS", "42")
+    async with in_memory(FINANCE, data_dir, FixedClock(NOW)) as (service, _):
+        (debt_sweep,) = [s for s in service.runtime.sweeps if s.name == "debt-risk"]
+        assert debt_sweep.interval_seconds == 42
+        assert await debt_sweep.run() == 0
