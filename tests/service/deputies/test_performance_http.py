@@ -30,11 +30,10 @@ async def test_the_score_follows_from_the_records_with_a_reason_for_every_point(
     deputy = await add_deputy(service, "甲")
     other = await add_deputy(service, "乙")
 
-    # Own activities: two visits, one suggestion, one inspection, one absence (2025 ignored).
+    # Own activities: two visits, one inspection, one absence (2025 ignored).
     for kind, day in [
         ("voter_visit", "2026-03-01"),
         ("voter_visit", "2026-06-01"),
-        ("suggestion", "2026-01-20"),
         ("inspection", "2026-05-10"),
         ("absence", "2026-09-01"),
         ("voter_visit", "2025-12-31"),
@@ -76,9 +75,36 @@ async def test_the_score_follows_from_the_records_with_a_reason_for_every_point(
     )
     assert contact.status_code == 201, contact.text
 
+    # A suggestion submitted through the suggestions area (代表建议).
+    suggestion = await deputies.post(
+        "/suggestions",
+        json={"title": "关于增设公交线路的建议", "content": "……", "category": "transport"},
+        headers=as_deputy(deputy),
+    )
+    assert suggestion.status_code == 201, suggestion.text
+    # A citizen's opinion through the deputy's code, answered (码上提、码上答).
+    async with service.uow() as uow:
+        found = await uow.deputies.by_id(deputy)
+        assert found is not None
+        code = found.public_code
+    opinion = await deputies.post(
+        f"/public/deputies/{code}/opinions",
+        json={"subject": "路灯", "content": "小区路灯不亮", "category": "urban_construction"},
+    )
+    assert opinion.status_code == 201, opinion.text
+    (received,) = (await deputies.get("/citizen-opinions", headers=as_deputy(deputy))).json()[
+        "items"
+    ]
+    answered = await deputies.post(
+        f"/citizen-opinions/{received['id']}/answer",
+        json={"answer": "已联系物业修复"},
+        headers=as_deputy(deputy),
+    )
+    assert answered.status_code == 200, answered.text
+
     # Default rules, by hand: visits 2 + 2, suggestion 5, inspection 3, station duty 2,
-    # voter contact 1, absence -5, report to voters missing -10 => 0 before the clamp.
-    # 4 + 5 + 3 + 2 + 1 - 5 - 10 = 0.
+    # voter contact 1, opinion answered 1, absence -5, report to voters missing -10:
+    # 4 + 5 + 3 + 2 + 1 + 1 - 5 - 10 = 1.
     preview = await deputies.get(
         f"/deputy-performance/{deputy}/2026/preview", headers=as_deputy(deputy)
     )
@@ -91,12 +117,14 @@ async def test_the_score_follows_from_the_records_with_a_reason_for_every_point(
         ("voter_visit", "activity", "2"),
         ("inspection", "activity", "3"),
         ("report_to_voters", None, "-10"),
-        ("suggestion", "activity", "5"),
+        ("suggestion", "suggestion", "5"),
         ("absence", "activity", "-5"),
         ("station_duty", "station", "2"),
         ("voter_contact", "contact", "1"),
+        ("opinion_answered", "opinion", "1"),
     ]
-    assert body["total_points"] == "0"
+    assert body["total_points"] == "1"
+    assert "小区" not in preview.text and "路灯" not in preview.text
     shortfall = next(line for line in body["lines"] if line["kind"] == "report_to_voters")
     assert shortfall["title"] == "向选民述职: 0 of 1 required"
     assert shortfall["rule"] == "report_to_voters: 1 required a year, -10 for each missing"
@@ -115,7 +143,7 @@ async def test_the_score_follows_from_the_records_with_a_reason_for_every_point(
     assert made.status_code == 201, made.text
     assert made.json()["version"] == 1
     # 10 + 10 + 5 - 2.5 (one suggestion missing) + 1.5 - 3 = 21, clamped to 20; the
-    # inspection and the contact have no rule: listed with 0.
+    # inspection, the contact and the answered opinion have no rule: listed with 0.
     published = await deputies.post(f"/deputy-performance/{deputy}/2026", headers=STAFF)
     assert published.status_code == 201, published.text
     score = published.json()
@@ -137,7 +165,7 @@ async def test_the_score_follows_from_the_records_with_a_reason_for_every_point(
 
     (event,) = await outbox_events(service, "deputies.performance_score.published")
     assert event["total_points"] == "20" and event["rules_version"] == 1
-    assert len(await outbox_events(service, "deputies.deputy_activity.recorded")) == 6
+    assert len(await outbox_events(service, "deputies.deputy_activity.recorded")) == 5
     (rules_set,) = await outbox_events(service, "deputies.performance_rules.set")
     assert rules_set == {"version": 1, "set_by": "staff-1"}
 
@@ -149,9 +177,9 @@ async def test_roles_and_bad_input(
     deputy, other = await add_deputy(service), await add_deputy(service)
     # A deputy records and reads only their own; members read; citizens nothing.
     assert (
-        await record(deputies, other, "suggestion", "2026-02-01", as_deputy(deputy))
+        await record(deputies, other, "training", "2026-02-01", as_deputy(deputy))
     ).status_code == 403
-    mine = await record(deputies, deputy, "suggestion", "2026-02-01", as_deputy(deputy))
+    mine = await record(deputies, deputy, "training", "2026-02-01", as_deputy(deputy))
     assert mine.status_code == 201
     theirs = await deputies.get(
         f"/deputy-performance/{other}/2026/preview", headers=as_deputy(deputy)
@@ -168,9 +196,10 @@ async def test_roles_and_bad_input(
     ).status_code == 403
     # Derived kinds, future dates, unknown deputies, years not begun, bad rules.
     assert (await record(deputies, deputy, "station_duty", "2026-02-01")).status_code == 422
-    assert (await record(deputies, deputy, "suggestion", "2026-12-08")).status_code == 422
+    assert (await record(deputies, deputy, "suggestion", "2026-02-01")).status_code == 422
+    assert (await record(deputies, deputy, "training", "2026-12-08")).status_code == 422
     unknown = "00000000-0000-4000-8000-000000000999"
-    assert (await record(deputies, unknown, "suggestion", "2026-02-01")).status_code == 422
+    assert (await record(deputies, unknown, "training", "2026-02-01")).status_code == 422
     assert (
         await deputies.get(f"/deputy-performance/{unknown}/2026/preview", headers=STAFF)
     ).status_code == 404

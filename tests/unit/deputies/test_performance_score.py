@@ -137,7 +137,10 @@ def test_rules_that_cannot_score_are_refused(rule: KindRule, message: str) -> No
         rules(voter_visit=rule)
 
 
-def test_derived_kinds_are_not_recorded_by_hand() -> None:
+@pytest.mark.parametrize(
+    "kind", [K.STATION_DUTY, K.SUGGESTION, K.VOTER_CONTACT, K.OPINION_ANSWERED]
+)
+def test_derived_kinds_are_not_recorded_by_hand(kind: K) -> None:
     with pytest.raises(RuleViolation, match="not recorded"):
         DeputyActivity.record(
             deputy_id=uuid.uuid4(),

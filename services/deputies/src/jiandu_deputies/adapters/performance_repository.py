@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, select
 
+from jiandu_deputies.adapters.orm_opinions import citizen_opinions, deputy_suggestions
 from jiandu_deputies.adapters.orm_stations import (
     deputy_activities,
     performance_rules,
@@ -97,3 +98,34 @@ class PerformanceRepository(Repository[DeputyActivity]):
         if found is None:
             raise NotFound("deputy activity", activity_id)
         return found
+
+    # --- read from the opinions area's tables (same service, read only) ---------------------
+
+    async def suggestions_submitted(
+        self, deputy_id: uuid.UUID, start: datetime, end: datetime
+    ) -> list[tuple[uuid.UUID, str, datetime]]:
+        """(id, title, submitted_at) of the deputy's suggestions submitted in [start, end)."""
+        c = deputy_suggestions.c
+        rows = await self.session.execute(
+            select(c.id, c.title, c.submitted_at)
+            .where(c.deputy_id == deputy_id, c.submitted_at >= start, c.submitted_at < end)
+            .order_by(c.submitted_at, c.id)
+        )
+        return [(row.id, row.title, row.submitted_at) for row in rows]
+
+    async def opinions_responded(
+        self, deputy_id: uuid.UUID, start: datetime, end: datetime
+    ) -> list[tuple[uuid.UUID, datetime]]:
+        """(id, responded_at) of citizens' opinions the deputy responded to in [start, end)."""
+        c = citizen_opinions.c
+        rows = await self.session.execute(
+            select(c.id, c.responded_at)
+            .where(
+                c.deputy_id == deputy_id,
+                c.responded_at.is_not(None),
+                c.responded_at >= start,
+                c.responded_at < end,
+            )
+            .order_by(c.responded_at, c.id)
+        )
+        return [(row.id, row.responded_at) for row in rows]

@@ -11,9 +11,14 @@ A score is a list of lines, each naming the activity, the rule applied and its p
 every point has its reason. The activities come from this service's records:
 
 - activities recorded for the deputy (visits, deliberation days, inspections, reports to
-  voters, suggestions, training, attendance, absences);
+  voters, training, attendance, absences);
 - station activities the deputy was present at (``station_duty``);
-- dual-contact records of the deputy with a linked voter (``voter_contact``).
+- dual-contact records of the deputy with a linked voter (``voter_contact``);
+- deputy suggestions the deputy submitted (``suggestion``, from the suggestions area);
+- citizens' opinions the deputy responded to, by answering or transferring them
+  (``opinion_answered``, from the opinions area).
+
+The derived kinds are never entered by hand, so nothing counts twice.
 
 Pure domain: no framework imports.
 """
@@ -48,16 +53,26 @@ KIND_LABELS: dict[DeputyActivityKind, str] = {
     DeputyActivityKind.ABSENCE: "无故缺席",
     DeputyActivityKind.STATION_DUTY: "进站履职",
     DeputyActivityKind.VOTER_CONTACT: "联系选民(双联系)",
+    DeputyActivityKind.OPINION_ANSWERED: "回应群众意见(码上答)",
 }
 
 # Kinds that only come from other records of this service, never entered by hand.
-DERIVED_KINDS = frozenset({DeputyActivityKind.STATION_DUTY, DeputyActivityKind.VOTER_CONTACT})
+DERIVED_KINDS = frozenset(
+    {
+        DeputyActivityKind.SUGGESTION,
+        DeputyActivityKind.STATION_DUTY,
+        DeputyActivityKind.VOTER_CONTACT,
+        DeputyActivityKind.OPINION_ANSWERED,
+    }
+)
 
 
 class Source(StrEnum):
     ACTIVITY = "activity"  # a deputy activity recorded as such
     STATION = "station"  # present at a station activity
     CONTACT = "contact"  # a dual-contact record with a voter
+    SUGGESTION = "suggestion"  # a deputy suggestion submitted (代表建议)
+    OPINION = "opinion"  # a citizen's opinion the deputy responded to (码上答)
 
 
 @dataclass(frozen=True)
@@ -155,6 +170,7 @@ def default_rules(now: datetime) -> ScoringRules:
             k.TRAINING: KindRule(d(1), d(5)),
             k.MEETING_ATTENDANCE: KindRule(d(1), d(10)),
             k.VOTER_CONTACT: KindRule(d(1), d(10)),
+            k.OPINION_ANSWERED: KindRule(d(1), d(10)),
             k.ABSENCE: KindRule(d(-5), d(20)),
         },
         max_total=d(100),
@@ -304,8 +320,8 @@ class DeputyActivity:
     ) -> DeputyActivity:
         if kind in DERIVED_KINDS:
             raise RuleViolation(
-                f"{kind} comes from station activities and contact records; it is not recorded "
-                "by hand"
+                f"{kind} comes from the service's other records (station activities, contacts, "
+                "suggestions, citizens' opinions); it is not recorded by hand"
             )
         if held_on > today:
             raise RuleViolation(f"an activity on {held_on} is in the future")

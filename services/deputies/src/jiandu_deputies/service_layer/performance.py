@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from jiandu_deputies.domain.performance import (
@@ -21,7 +21,7 @@ from jiandu_deputies.domain.performance import (
 )
 from jiandu_deputies.service_layer.stations import commit, require_deputies
 from jiandu_deputies.service_layer.unit_of_work import DeputiesUnitOfWork
-from jiandu_shared.calendar import local_date
+from jiandu_shared.calendar import CHINA_TZ, local_date
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.deputies.stations import ContactLinkKind, DeputyActivityKind
 from jiandu_shared.errors import Conflict, NotFound, RuleViolation
@@ -119,8 +119,9 @@ async def set_rules(
 
 
 async def _performed(deputy_id: uuid.UUID, year: int, uow: DeputiesUnitOfWork) -> list[Performed]:
-    """Everything the service recorded of the deputy in ``year``: their activities, station
-    activities they were present at, and their contacts with linked voters."""
+    """Everything the service recorded of the deputy in ``year`` (in China): their
+    activities, station activities they were present at, suggestions they submitted,
+    citizens' opinions they responded to, and their contacts with linked voters."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     own, _ = await uow.performance.activities(deputy_id=deputy_id, start=start, end=end)
     performed = [a.performed() for a in own]
@@ -131,6 +132,25 @@ async def _performed(deputy_id: uuid.UUID, year: int, uow: DeputiesUnitOfWork) -
     )
     contacts, _ = await uow.dual_contact.records(
         kind=ContactLinkKind.DEPUTY_VOTER, contactor_id=deputy_id, start=start, end=end
+    )
+    # The year in China: from 1 January 00:00 (UTC+8) to the next.
+    year_start = datetime(year, 1, 1, tzinfo=CHINA_TZ)
+    year_end = datetime(year + 1, 1, 1, tzinfo=CHINA_TZ)
+    performed.extend(
+        Performed(DeputyActivityKind.SUGGESTION, local_date(at), Source.SUGGESTION, ref, title)
+        for ref, title, at in await uow.performance.suggestions_submitted(
+            deputy_id, year_start, year_end
+        )
+    )
+    performed.extend(
+        Performed(
+            DeputyActivityKind.OPINION_ANSWERED,
+            local_date(at),
+            Source.OPINION,
+            ref,
+            "回应群众意见 (码上答)",  # the citizen's subject stays with the opinion
+        )
+        for ref, at in await uow.performance.opinions_responded(deputy_id, year_start, year_end)
     )
     performed.extend(
         Performed(

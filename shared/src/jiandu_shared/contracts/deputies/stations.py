@@ -220,13 +220,14 @@ class DeputyActivityKind(StrEnum):
     DELIBERATION_DAY = "deliberation_day"  # 议政日
     INSPECTION = "inspection"  # 视察、调研、执法检查
     REPORT_TO_VOTERS = "report_to_voters"  # 述职
-    SUGGESTION = "suggestion"  # 提出建议
+    SUGGESTION = "suggestion"  # 提出建议 (derived from the deputy suggestions submitted)
     TRAINING = "training"  # 学习培训
     MEETING_ATTENDANCE = "meeting_attendance"  # 出席会议
     ABSENCE = "absence"  # 无故缺席 (a deduction)
     # Derived from data recorded elsewhere in this service, never recorded directly:
     STATION_DUTY = "station_duty"  # present at a station activity (进站履职)
     VOTER_CONTACT = "voter_contact"  # a dual-contact record with a linked voter
+    OPINION_ANSWERED = "opinion_answered"  # a citizen's opinion responded to (码上答/即转)
 
 
 class DeputyActivityRecorded(EventData):

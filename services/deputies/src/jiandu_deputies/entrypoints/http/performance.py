@@ -56,7 +56,8 @@ class ActivityIn(BaseModel):
 
     deputy_id: uuid.UUID
     kind: DeputyActivityKind = Field(
-        description="station_duty and voter_contact come from other records; not accepted here"
+        description="suggestion, station_duty, voter_contact and opinion_answered come from "
+        "the service's other records; they are not accepted here"
     )
     held_on: date
     title: str = Field(min_length=1, max_length=200)
