@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import httpx
 
 from jiandu_finance.service_layer.unit_of_work import FinanceUnitOfWork
+from jiandu_shared.clock import FixedClock
 from jiandu_shared.service import Service
 from jiandu_shared.web.auth import Role
 from tests.support.opinions import headers, outbox
@@ -82,7 +84,7 @@ async def rectify(
 
 
 async def test_a_finding_is_rectified_by_its_unit_and_only_its_unit(
-    finance_service: tuple[Service[FinanceUnitOfWork], httpx.AsyncClient],
+    finance_service: tuple[Service[FinanceUnitOfWork], httpx.AsyncClient], clock: FixedClock
 ) -> None:
     service, finance = finance_service
     report = await audit_report(finance)
@@ -116,6 +118,13 @@ async def test_a_finding_is_rectified_by_its_unit_and_only_its_unit(
 
     mine = (await finance.get("/audit-findings", headers=DEPT_A)).json()
     assert mine["total"] == 1
+    late = await add_finding(finance, report["id"], amount="5.00")
+    clock.set(datetime(2027, 4, 1, 2, tzinfo=UTC))  # past both deadlines
+    overdue = await finance.get("/audit-findings", params={"overdue": "true"}, headers=STAFF)
+    assert [f["id"] for f in overdue.json()["items"]] == [late["id"]]
+    assert overdue.json()["items"][0]["overdue"] is True
+    in_time = await finance.get("/audit-findings", params={"overdue": "false"}, headers=STAFF)
+    assert [f["id"] for f in in_time.json()["items"]] == [finding["id"]]  # rectified
     assert (await finance.get("/audit-findings", headers=DEPT_B)).json()["total"] == 0
     events = await outbox(service, "finance.audit_finding.rectification_reported")
     assert [e["data"]["status"] for e in events] == ["partly_rectified", "rectified"]

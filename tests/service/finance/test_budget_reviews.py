@@ -14,18 +14,36 @@ from tests.support.opinions import headers, outbox
 STAFF = headers(Role.COMMITTEE_STAFF, "staff-1")
 MEMBER = headers(Role.COMMITTEE_MEMBER, "member-1")
 COMMITTEE = uuid.UUID("00000000-0000-4000-8000-00000000c001")
-BUDGET = uuid.UUID("00000000-0000-4000-8000-0000000b0001")
 
 
 async def test_a_four_way_review_of_the_budget_draft(
     finance_service: tuple[Service[FinanceUnitOfWork], httpx.AsyncClient],
 ) -> None:
     service, finance = finance_service
+    created = await finance.post(
+        "/budgets", json={"year": 2027, "kind": "general_public"}, headers=STAFF
+    )
+    assert created.status_code == 201, created.text
+    budget_id = created.json()["id"]
+    body = {
+        "budget_year": 2027,
+        "budget_id": budget_id,
+        "subject": "budget_draft",
+        "title": "2027年一般公共预算草案初步审查",
+        "committee_id": str(COMMITTEE),
+        "four_way": True,
+    }
+    for change, message in (
+        ({"budget_id": str(uuid.uuid4())}, "no budget"),
+        ({"budget_year": 2026}, "of 2027, not of 2026"),
+    ):
+        refused = await finance.post("/budget-reviews", json={**body, **change}, headers=STAFF)
+        assert refused.status_code == 422 and message in refused.text, refused.text
     opened = await finance.post(
         "/budget-reviews",
         json={
             "budget_year": 2027,
-            "budget_id": str(BUDGET),
+            "budget_id": budget_id,
             "subject": "budget_draft",
             "title": "2027年一般公共预算草案初步审查",
             "committee_id": str(COMMITTEE),
@@ -82,7 +100,9 @@ async def test_a_four_way_review_of_the_budget_draft(
         headers=STAFF,
     )
     assert late.status_code == 409
-    types = [e["type"] for e in await outbox(service) if e["type"].startswith("finance.budget")]
+    types = [
+        e["type"] for e in await outbox(service) if e["type"].startswith("finance.budget_review.")
+    ]
     assert types == [
         "finance.budget_review.opened",
         *["finance.budget_review.comment_recorded"] * 4,

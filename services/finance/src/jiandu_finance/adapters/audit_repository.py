@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, not_, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from jiandu_finance.adapters.orm_audit import audit_findings, audit_reports
@@ -47,7 +47,8 @@ class FindingFilter:
     category: FindingCategory | None = None
     status: RectificationStatus | None = None
     referred: bool | None = None
-    overdue_on: date | None = None  # past its deadline on this day and not rectified
+    today: date | None = None  # the day ``overdue`` is judged on
+    overdue: bool | None = None  # past its deadline on ``today`` and not rectified
 
 
 def _conditions(where: FindingFilter) -> list[ColumnElement[bool]]:
@@ -62,9 +63,9 @@ def _conditions(where: FindingFilter) -> list[ColumnElement[bool]]:
         conditions.append(
             _F.referred_at.isnot(None) if where.referred else _F.referred_at.is_(None)
         )
-    if where.overdue_on is not None:
-        conditions.append(_F.deadline < where.overdue_on)
-        conditions.append(_F.status != RectificationStatus.RECTIFIED)
+    if where.overdue is not None and where.today is not None:
+        overdue = and_(_F.deadline < where.today, _F.status != RectificationStatus.RECTIFIED)
+        conditions.append(overdue if where.overdue else not_(overdue))
     return conditions
 
 

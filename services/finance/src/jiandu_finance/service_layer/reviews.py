@@ -16,6 +16,7 @@ from jiandu_shared.contracts.finance.reviews import (
     ReviewSubject,
     ReviewWay,
 )
+from jiandu_shared.errors import NotFound, RuleViolation
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ async def open_review(
     command: OpenReview, opened_by: str, uow: FinanceUnitOfWork, clock: Clock
 ) -> BudgetReview:
     async with uow:
+        if command.budget_id is not None:
+            await _check_budget(uow, command.budget_id, command.budget_year)
         review = BudgetReview.open(
             budget_year=command.budget_year,
             budget_id=command.budget_id,
@@ -46,6 +49,18 @@ async def open_review(
         uow.record_created(review.id)
         await commit(uow)
     return review
+
+
+async def _check_budget(uow: FinanceUnitOfWork, budget_id: uuid.UUID, year: int) -> None:
+    """The budget a review names must exist (budgets area) and be of the review's year."""
+    try:
+        budget = await uow.budgets.by_id(budget_id)
+    except NotFound:
+        raise RuleViolation(f"there is no budget {budget_id}") from None
+    if budget.year != year:
+        raise RuleViolation(
+            f"budget {budget_id} is the {budget.kind} budget of {budget.year}, not of {year}"
+        )
 
 
 async def get(review_id: uuid.UUID, uow: FinanceUnitOfWork) -> BudgetReview:

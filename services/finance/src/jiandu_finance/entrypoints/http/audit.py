@@ -422,7 +422,7 @@ def build_router(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> APIRoute
         status_: Annotated[RectificationStatus | None, Query(alias="status")] = None,
         referred: bool | None = None,
         overdue: Annotated[
-            bool | None, Query(description="true: past the deadline and not rectified")
+            bool | None, Query(description="Past the deadline and not rectified (true/false)")
         ] = None,
         limit: Limit = 20,
         offset: Offset = 0,
@@ -430,8 +430,6 @@ def build_router(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> APIRoute
         scope = unit_scope(who)
         if scope is not None and unit_id not in (None, scope):
             return FindingPage(items=[], total=0, limit=limit, offset=offset)
-        if overdue is False:
-            raise HTTPException(422, "filter overdue=true, or leave it out")
         where = FindingFilter(
             audit_report_id=audit_report_id,
             year=year,
@@ -439,7 +437,8 @@ def build_router(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> APIRoute
             category=category,
             status=status_,
             referred=referred,
-            overdue_on=local_date(clock.now()) if overdue else None,
+            today=local_date(clock.now()),
+            overdue=overdue,
         )
         items, total = await audit.find_findings(where, uow(), limit=limit, offset=offset)
         return FindingPage(
