@@ -142,6 +142,10 @@ questioning_problems = Table(
     Column("satisfaction", StrEnumType(SatisfactionLevel, 40), nullable=True),
     Column("conclusion_note", Text, nullable=True),
     Column("concluded_at", UtcDateTime(), nullable=True),
+    # Claims of the deadline sweep (not domain state): the commitment whose reminder and
+    # overdue finding went out. A conditional UPDATE on them decides which replica emits.
+    Column("due_soon_claimed_round", Integer, nullable=True),
+    Column("overdue_claimed_round", Integer, nullable=True),
     Column("version", Integer, nullable=False),
 )
 
@@ -185,6 +189,7 @@ def map_questioning() -> None:
         TrackedProblem,
         questioning_problems,
         version_id_col=questioning_problems.c.version,
+        exclude_properties=["due_soon_claimed_round", "overdue_claimed_round"],
         properties={
             "progress": relationship(
                 ProgressReport,

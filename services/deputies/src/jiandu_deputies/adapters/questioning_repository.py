@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm.attributes import flag_modified
 
 from jiandu_deputies.adapters.orm_questioning import (
@@ -104,14 +105,49 @@ class TrackedProblemRepository(Repository[TrackedProblem]):
         )
         return [self.seen(r) for r in rows]
 
-    async def committed(self) -> Sequence[TrackedProblem]:
+    async def committed(self, *, provisional_only: bool = False) -> Sequence[TrackedProblem]:
         """Problems with an open deadline (recounted when an official calendar is loaded)."""
-        rows = await self.session.scalars(
-            select(TrackedProblem).where(
-                questioning_problems.c.state == str(ProblemState.COMMITTED)
-            )
-        )
+        c = questioning_problems.c
+        conditions = [c.state == str(ProblemState.COMMITTED)]
+        if provisional_only:
+            conditions.append(c.provisional.is_(True))
+        rows = await self.session.scalars(select(TrackedProblem).where(*conditions))
         return [self.seen(r) for r in rows]
+
+    async def deadline_candidates(self, *, horizon: date) -> list[uuid.UUID]:
+        """Committed problems due by ``horizon`` whose reminder or overdue finding for the
+        current commitment is not claimed yet."""
+        c = questioning_problems.c
+        ids = await self.session.scalars(
+            select(c.id)
+            .where(
+                c.state == str(ProblemState.COMMITTED),
+                c.due <= horizon,
+                or_(
+                    c.due_soon_claimed_round.is_(None),
+                    c.due_soon_claimed_round < c.commitments,
+                    c.overdue_claimed_round.is_(None),
+                    c.overdue_claimed_round < c.commitments,
+                ),
+            )
+            .order_by(c.due, c.id)
+        )
+        return list(ids)
+
+    async def claim(self, problem_id: uuid.UUID, commitment: int, *, overdue: bool) -> bool:
+        """Claim the reminder (or the overdue finding) of this commitment; one caller wins."""
+        c = questioning_problems.c
+        column = c.overdue_claimed_round if overdue else c.due_soon_claimed_round
+        claimed = await self.session.execute(
+            update(questioning_problems)
+            .where(
+                c.id == problem_id,
+                c.commitments == commitment,
+                or_(column.is_(None), column < commitment),
+            )
+            .values({column.key: commitment})
+        )
+        return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
     async def find(
         self,

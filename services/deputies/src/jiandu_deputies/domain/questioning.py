@@ -28,6 +28,9 @@ from jiandu_shared.contracts.deputies.questioning import (
     ProblemClueSubmitted,
     ProblemCommitted,
     ProblemConcluded,
+    ProblemDeadlineRecomputed,
+    ProblemDueSoon,
+    ProblemOverdue,
     ProblemProgressReported,
     ProblemResolutionReported,
     QuestioningSessionClosed,
@@ -545,16 +548,51 @@ class TrackedProblem:
         return deadline
 
     def recompute_deadline(self, calendar: WorkingCalendar) -> bool:
-        """Recount an open deadline after an official calendar was loaded; True if it moved."""
+        """Recount an open deadline after an official calendar was loaded; True if it changed
+        (its day, or only that it is no longer provisional)."""
         if self.state is not ProblemState.COMMITTED or self.starts_on is None:
             return False
-        if self.working_days is None:
+        previous = self.deadline
+        if self.working_days is None or previous is None:
             return False
         recomputed = calendar.deadline(self.starts_on, Period.working_days(self.working_days))
-        if recomputed == self.deadline:
+        if recomputed == previous:
             return False
         self._set_deadline(recomputed)
+        self.events.append(
+            ProblemDeadlineRecomputed(
+                **self._facts(),
+                previous_due=previous.due,
+                due=recomputed.due,
+                provisional=recomputed.provisional,
+                unofficial_years=list(recomputed.unofficial_years),
+            )
+        )
         return True
+
+    def due_soon_from(self, calendar: WorkingCalendar, working_days: int) -> date | None:
+        """The day from which the department is reminded; None when nothing is owed."""
+        deadline = self.deadline
+        if self.state is not ProblemState.COMMITTED or deadline is None:
+            return None
+        return calendar.subtract_working_days(deadline.due, working_days).due
+
+    def remind_due_soon(self, *, today: date, calendar: WorkingCalendar, working_days: int) -> None:
+        """临期提醒. Not a transition; raising it once per commitment is the caller's claim."""
+        remind_from = self.due_soon_from(calendar, working_days)
+        if remind_from is None or self.due is None or not remind_from <= today <= self.due:
+            raise RuleViolation(f"{self.WHAT} {self.id} is not due soon on {today}")
+        self.events.append(
+            ProblemDueSoon(**self._facts(), due=self.due, commitment_number=self.commitments)
+        )
+
+    def mark_overdue(self, *, today: date) -> None:
+        """逾期: the deadline passed unsolved. Not a transition: the department still owes it."""
+        if not self.overdue(today) or self.due is None:
+            raise RuleViolation(f"{self.WHAT} {self.id} is not overdue on {today}")
+        self.events.append(
+            ProblemOverdue(**self._facts(), due=self.due, commitment_number=self.commitments)
+        )
 
     def report_progress(self, *, text: str, now: datetime, by: str) -> ProgressReport:
         PROBLEM_TRANSITIONS.require(self.state, ProblemAction.REPORT_PROGRESS)

@@ -3,10 +3,16 @@ clues from the public, questions put to departments, problems tracked to resolut
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.orm.exc import StaleDataError
 
 from jiandu_deputies.domain.questioning import (
     Attendee,
@@ -24,7 +30,9 @@ from jiandu_deputies.service_layer.legislation import commit, known_deputy
 from jiandu_deputies.service_layer.unit_of_work import DeputiesUnitOfWork
 from jiandu_shared.calendar import WorkingCalendar, local_date
 from jiandu_shared.clock import Clock
-from jiandu_shared.errors import NotFound, RuleViolation
+from jiandu_shared.errors import DomainError, NotFound, RuleViolation
+
+logger = logging.getLogger("jiandu.deputies.questioning")
 
 # --- sessions -----------------------------------------------------------------------------------
 
@@ -275,7 +283,7 @@ async def act_on_problem(
 
 
 async def recompute_deadlines(uow: DeputiesUnitOfWork) -> int:
-    """Recount every open commitment on the calendar as now loaded; how many moved."""
+    """Recount every open commitment on the calendar as now loaded; how many changed."""
     async with uow:
         calendar = await uow.calendar.working_calendar()
         moved = 0
@@ -285,3 +293,76 @@ async def recompute_deadlines(uow: DeputiesUnitOfWork) -> int:
                 moved += 1
         await commit(uow, duplicate="unexpected duplicate")
     return moved
+
+
+class QuestioningSettings(BaseSettings):
+    """Deadline reminders of tracked problems (env ``JIANDU_DEPUTIES_QUESTIONING_*``)."""
+
+    model_config = SettingsConfigDict(env_prefix="JIANDU_DEPUTIES_QUESTIONING_", extra="ignore")
+
+    due_soon_working_days: int = Field(default=2, ge=0, le=60)
+    sweep_seconds: float = Field(default=60.0, gt=0)
+
+
+async def sweep_deadlines(
+    uow: Callable[[], DeputiesUnitOfWork], clock: Clock, settings: QuestioningSettings
+) -> int:
+    """Recount provisional deadlines whose year is now official, then remind and mark overdue
+    what is due: each finding is claimed in storage first, so it is raised once per commitment
+    whichever replica runs the sweep. Returns how many events it raised."""
+    today = local_date(clock.now())
+    acted = 0
+    async with uow() as reading:
+        calendar = await reading.calendar.working_calendar()
+        provisional = [
+            p.id
+            for p in await reading.tracked_problems.committed(provisional_only=True)
+            if any(calendar.is_official(year) for year in p.unofficial_years)
+        ]
+        horizon = calendar.add_working_days(today, settings.due_soon_working_days + 1).due
+    for problem_id in provisional:
+        with contextlib.suppress(DomainError, StaleDataError):
+            async with uow() as unit:
+                problem = await unit.tracked_problems.get(problem_id)
+                if problem.recompute_deadline(calendar):
+                    unit.tracked_problems.changed(problem)
+                    await unit.commit()
+                    acted += 1
+    async with uow() as reading:
+        candidates = await reading.tracked_problems.deadline_candidates(horizon=horizon)
+    for problem_id in candidates:
+        try:
+            acted += await _check_deadline(problem_id, uow(), calendar, today, settings)
+        except (DomainError, StaleDataError):
+            # Another request changed the problem meanwhile: the next sweep looks again.
+            logger.info("deadline sweep skipped problem %s", problem_id, exc_info=True)
+    return acted
+
+
+async def _check_deadline(
+    problem_id: uuid.UUID,
+    uow: DeputiesUnitOfWork,
+    calendar: WorkingCalendar,
+    today: date,
+    settings: QuestioningSettings,
+) -> int:
+    async with uow:
+        problem = await uow.tracked_problems.get(problem_id)
+        remind_from = problem.due_soon_from(calendar, settings.due_soon_working_days)
+        if remind_from is None or problem.due is None or today < remind_from:
+            return 0
+        number = problem.commitments
+        if problem.overdue(today):
+            if not await uow.tracked_problems.claim(problem.id, number, overdue=True):
+                return 0
+            # An overdue finding stands for the reminder too: no reminder after the day.
+            await uow.tracked_problems.claim(problem.id, number, overdue=False)
+            problem.mark_overdue(today=today)
+        else:
+            if not await uow.tracked_problems.claim(problem.id, number, overdue=False):
+                return 0
+            problem.remind_due_soon(
+                today=today, calendar=calendar, working_days=settings.due_soon_working_days
+            )
+        await uow.commit()
+        return 1

@@ -147,3 +147,33 @@ class ProblemConcluded(_ProblemEvent):
     satisfaction: SatisfactionLevel
     concluded_at: datetime
     on_time: bool | None = None
+
+
+class ProblemDueSoon(_ProblemEvent):
+    """A committed problem is due within the configured working days (临期提醒); once per
+    commitment."""
+
+    event_type = "deputies.questioning_problem.due_soon"
+
+    due: date
+    commitment_number: int = Field(ge=1)
+
+
+class ProblemOverdue(_ProblemEvent):
+    """A committed problem passed its deadline unsolved (逾期); once per commitment."""
+
+    event_type = "deputies.questioning_problem.overdue"
+
+    due: date
+    commitment_number: int = Field(ge=1)
+
+
+class ProblemDeadlineRecomputed(_ProblemEvent):
+    """A provisional deadline was recounted after its year's official calendar was loaded."""
+
+    event_type = "deputies.questioning_problem.deadline_recomputed"
+
+    previous_due: date
+    due: date
+    provisional: bool
+    unofficial_years: list[int]

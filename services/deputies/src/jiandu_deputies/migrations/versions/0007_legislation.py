@@ -235,6 +235,8 @@ def upgrade() -> None:
         sa.Column("satisfaction", sa.String(40), nullable=True),
         sa.Column("conclusion_note", sa.Text(), nullable=True),
         _at("concluded_at"),
+        sa.Column("due_soon_claimed_round", sa.Integer(), nullable=True),
+        sa.Column("overdue_claimed_round", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
     )
     for column in ("session_id", "department_id", "state", "due"):
