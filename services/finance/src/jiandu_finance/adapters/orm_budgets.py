@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     Column,
     Date,
@@ -128,9 +127,9 @@ execution_import_rejections = Table(
 execution_rows = Table(
     "execution_rows",
     metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
-    # "id:<source row id>" or "h:<content hash>": a re-import of a row is a duplicate.
-    Column("row_key", String(80), nullable=False),
+    # "id:<source row id>" or "h:<content hash>": a re-import of a row is a duplicate. The key
+    # is the primary key, so a bulk merge maintains two indexes, not four.
+    Column("row_key", String(80), primary_key=True),
     Column("source_row_id", String(64), nullable=True),
     Column("import_id", Uuid, nullable=False),
     Column("line_no", Integer, nullable=False),
@@ -144,9 +143,7 @@ execution_rows = Table(
     Column("payee_category", String(20), nullable=True),
     Column("amount", YuanColumn(), nullable=False),
     Column("reallocation_amount", YuanColumn(), nullable=True),
-    UniqueConstraint("row_key", name="uq_execution_rows_key"),
     Index("ix_execution_rows_year_line", "year", "line_code"),
-    Index("ix_execution_rows_year_department", "year", "department_code"),
 )
 
 execution_rule_sets = Table(

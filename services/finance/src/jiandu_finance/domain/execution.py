@@ -98,7 +98,6 @@ StagedRow = tuple[
     str | None, int, int | None,
 ]  # fmt: skip
 
-_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.\-]*$")
 _ROW_ID = re.compile(r"^[\x21-\x7e]{1,64}$")
 _FAST_AMOUNT = re.compile(r"^(-?)([0-9]{1,12})(?:\.([0-9]{1,2}))?$")
 _TRUE = frozenset({"true", "1", "yes", "y", "是", "t"})
@@ -110,6 +109,10 @@ _CODE_LIMITS = {
     "project_code": 64,
     "functional_code": 32,
     "economic_code": 32,
+}
+_CODES = {
+    name: re.compile(rf"^[0-9A-Za-z][0-9A-Za-z_.\-]{{0,{limit - 1}}}$")
+    for name, limit in _CODE_LIMITS.items()
 }
 
 
@@ -125,22 +128,20 @@ class Rejection:
 
 def _text(row: Mapping[str, Any], name: str) -> str | None:
     value = row.get(name)
+    if type(value) is str:  # the common case, first
+        return value.strip() or None
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, str):
-        if isinstance(value, int):
-            value = str(value)
-        else:
-            raise RowRejected(f"{name}: expected text, got {type(value).__name__}")
-    value = value.strip()
-    return value or None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise RowRejected(f"{name}: expected text, got {type(value).__name__}")
 
 
 def _code(row: Mapping[str, Any], name: str) -> str | None:
     value = _text(row, name)
     if value is None:
         return None
-    if len(value) > _CODE_LIMITS[name] or not _CODE.match(value):
+    if not _CODES[name].match(value):
         raise RowRejected(
             f"{name}: '{value[:80]}' is not a code (1-{_CODE_LIMITS[name]} letters, digits, "
             "'.', '_' or '-')"
@@ -184,11 +185,9 @@ def stage_row(row: Mapping[str, Any], line_no: int) -> StagedRow:
     The row's key deduplicates re-imports: the source system's ``row_id`` when given, else a
     hash of the row's content (so two identical payments need distinct row ids).
     """
-    for name in REQUIRED:
-        if _text(row, name) is None:
-            raise RowRejected(f"{name} is missing")
     paid_text = _text(row, "paid_on")
-    assert paid_text is not None
+    if paid_text is None:
+        raise RowRejected("paid_on is missing")
     try:
         paid_on = date.fromisoformat(paid_text)
     except ValueError:
@@ -196,13 +195,15 @@ def stage_row(row: Mapping[str, Any], line_no: int) -> StagedRow:
     if len(paid_text) != 10 or not 2000 <= paid_on.year <= 2100:
         raise RowRejected(f"paid_on: '{paid_text}' is not a date (YYYY-MM-DD) of 2000-2100")
     department = _code(row, "department_code")
-    assert department is not None
+    if department is None:
+        raise RowRejected("department_code is missing")
     line_code = _code(row, "line_code")
     project_code = _code(row, "project_code")
     functional = _code(row, "functional_code")
     economic = _code(row, "economic_code")
     amount_text = _text(row, "amount")
-    assert amount_text is not None
+    if amount_text is None:
+        raise RowRejected("amount is missing")
     amount_fen = fen_of(amount_text)
     payee = _text(row, "payee_category")
     if payee is not None and payee not in _PAYEES:

@@ -85,8 +85,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "execution_rows",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
-        sa.Column("row_key", sa.String(80), nullable=False),
+        sa.Column("row_key", sa.String(80), primary_key=True),
         sa.Column("source_row_id", sa.String(64), nullable=True),
         sa.Column("import_id", sa.Uuid(), nullable=False),
         sa.Column("line_no", sa.Integer(), nullable=False),
@@ -100,12 +99,8 @@ def upgrade() -> None:
         sa.Column("payee_category", sa.String(20), nullable=True),
         sa.Column("amount", YuanColumn(), nullable=False),
         sa.Column("reallocation_amount", YuanColumn(), nullable=True),
-        sa.UniqueConstraint("row_key", name="uq_execution_rows_key"),
     )
     op.create_index("ix_execution_rows_year_line", "execution_rows", ["year", "line_code"])
-    op.create_index(
-        "ix_execution_rows_year_department", "execution_rows", ["year", "department_code"]
-    )
     op.create_table(
         "execution_rule_sets",
         sa.Column("version", sa.Integer(), primary_key=True, autoincrement=False),
