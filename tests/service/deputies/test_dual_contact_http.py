@@ -149,6 +149,10 @@ async def test_deputies_get_ten_voters_vulnerable_first_and_contacts_are_reporte
     assert body["first_day"] == "2026-10-01" and body["last_day"] == "2026-12-31"
     assert body["links_checked"] == 20
     assert body["uncontacted_count"] == 18  # Q3's contact does not count for Q4
+    summary = {
+        row["contactor_id"]: (row["linked"], row["uncontacted"]) for row in body["by_contactor"]
+    }
+    assert summary == {str(first): (10, 8), str(second): (10, 10)}
     missing = {link["id"] for link in body["uncontacted"]}
     assert links[0]["id"] not in missing and links[2]["id"] in missing
     own = await deputies.get("/dual-contact/uncontacted", headers=as_deputy(first))

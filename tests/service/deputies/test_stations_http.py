@@ -160,6 +160,16 @@ async def test_a_station_is_established_staffed_checked_logged_and_rated(
     assert fetched.json() == rated
     listed = await deputies.get("/station-ratings", params={"year": 2026}, headers=STAFF)
     assert [r["station_id"] for r in listed.json()["items"]] == [sid]
+    # Rating the whole year rates only the stations not yet rated (here the county one,
+    # with no activity and no check: 0 points, no star).
+    year = await deputies.post("/station-ratings/2026", headers=STAFF)
+    assert year.status_code == 200, year.text
+    (county_rating,) = year.json()["published"]
+    assert county_rating["station_id"] == county["id"]
+    assert county_rating["total_points"] == "0.00" and county_rating["stars"] == 0
+    assert (await deputies.post("/station-ratings/2026", headers=STAFF)).json()["published"] == []
+    listed = await deputies.get("/station-ratings", params={"year": 2026}, headers=STAFF)
+    assert [r["station_id"] for r in listed.json()["items"]] == [sid, county["id"]]
 
     assert len(await outbox_events(service, "deputies.station.established")) == 2
     (deputies_assigned,) = await outbox_events(service, "deputies.station.deputies_assigned")
@@ -169,7 +179,7 @@ async def test_a_station_is_established_staffed_checked_logged_and_rated(
     assert len(await outbox_events(service, "deputies.station.activity_recorded")) == 6
     (index_set,) = await outbox_events(service, "deputies.station_rating_index.set")
     assert index_set == {"version": 1, "set_by": "staff-1"}
-    (event,) = await outbox_events(service, "deputies.station_rating.published")
+    event, _ = await outbox_events(service, "deputies.station_rating.published")
     assert event["total_points"] == "89.17" and event["stars"] == 4 and event["year"] == 2026
 
 

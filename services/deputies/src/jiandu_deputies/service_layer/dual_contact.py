@@ -399,8 +399,12 @@ async def list_records(
 @dataclass(frozen=True)
 class Uncontacted:
     quarter: Quarter
-    links: tuple[ContactLink, ...]
-    linked: int  # active links the report looked at
+    links: tuple[ContactLink, ...]  # not contacted
+    checked: tuple[ContactLink, ...]  # every active link the report looked at
+
+    @property
+    def linked(self) -> int:
+        return len(self.checked)
 
 
 async def uncontacted(
@@ -434,7 +438,7 @@ async def uncontacted(
             key=lambda found: (found.kind, str(found.contactor_id), str(found.contactee_id)),
         )
     )
-    return Uncontacted(quarter, missing, len(links))
+    return Uncontacted(quarter, missing, tuple(links))
 
 
 async def linked_deputy_ids(voter_id: uuid.UUID, uow: DeputiesUnitOfWork) -> set[uuid.UUID]:

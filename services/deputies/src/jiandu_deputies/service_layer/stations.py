@@ -353,3 +353,31 @@ async def list_ratings(
 ) -> tuple[Sequence[StationRating], int]:
     async with uow:
         return await uow.stations.ratings(year=year, stars=stars, limit=limit, offset=offset)
+
+
+async def publish_year(
+    year: int, *, published_by: str, uow: DeputiesUnitOfWork, clock: Clock
+) -> list[StationRating]:
+    """Rate every station not yet rated for ``year``, in one transaction."""
+    now = clock.now()
+    today = local_date(now)
+    _rateable(year, today)
+    published: list[StationRating] = []
+    async with uow:
+        index = await _index(uow, clock)
+        for station_id in await uow.stations.all_ids():
+            if await uow.stations.rating(station_id, year) is not None:
+                continue
+            station = await uow.stations.get(station_id)
+            rating = StationRating.publish(
+                station_id=station_id,
+                year=year,
+                inputs=await _inputs(station, year, uow, today),
+                index=index,
+                published_by=published_by,
+                now=now,
+            )
+            uow.stations.add_rating(rating)
+            published.append(rating)
+        await commit(uow, duplicate=f"{year} ratings were published meanwhile; retry")
+    return published

@@ -314,13 +314,44 @@ class ContactPage(BaseModel):
     offset: int
 
 
+class ContactorSummary(BaseModel):
+    kind: ContactLinkKind
+    contactor_id: uuid.UUID
+    linked: int
+    uncontacted: int
+
+
 class UncontactedOut(BaseModel):
     quarter: str
     first_day: date
     last_day: date
     links_checked: int
     uncontacted_count: int
+    by_contactor: list[ContactorSummary] = Field(
+        description="Per member or deputy: links, and those not contacted this quarter"
+    )
     uncontacted: list[LinkOut]
+
+    @classmethod
+    def of(cls, report: service.Uncontacted) -> UncontactedOut:
+        counts: dict[tuple[ContactLinkKind, uuid.UUID], list[int]] = {}
+        missing = {found.id for found in report.links}
+        for found in report.checked:
+            pair = counts.setdefault((found.kind, found.contactor_id), [0, 0])
+            pair[0] += 1
+            pair[1] += found.id in missing
+        return cls(
+            quarter=str(report.quarter),
+            first_day=report.quarter.first_day,
+            last_day=report.quarter.last_day,
+            links_checked=report.linked,
+            uncontacted_count=len(report.links),
+            by_contactor=[
+                ContactorSummary(kind=k, contactor_id=c, linked=n, uncontacted=u)
+                for (k, c), (n, u) in sorted(counts.items(), key=lambda x: (x[0][0], str(x[0][1])))
+            ],
+            uncontacted=[LinkOut.of(x) for x in report.links],
+        )
 
 
 def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRouter:
@@ -537,13 +568,6 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
             contactor_id=contactor_id,
             clock=clock,
         )
-        return UncontactedOut(
-            quarter=str(report.quarter),
-            first_day=report.quarter.first_day,
-            last_day=report.quarter.last_day,
-            links_checked=report.linked,
-            uncontacted_count=len(report.links),
-            uncontacted=[LinkOut.of(x) for x in report.links],
-        )
+        return UncontactedOut.of(report)
 
     return router

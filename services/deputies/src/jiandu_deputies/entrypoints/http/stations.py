@@ -351,6 +351,11 @@ class RatingPage(BaseModel):
     offset: int
 
 
+class PublishedRatings(BaseModel):
+    year: int
+    published: list[RatingOut] = Field(description="The stations rated now (not before)")
+
+
 def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRouter:
     router = APIRouter(tags=["stations"])
 
@@ -510,6 +515,16 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
     @router.get("/stations/{station_id}/ratings/{year}", summary="A published star rating")
     async def get_rating(station_id: uuid.UUID, year: PathYear, _: Reader) -> RatingOut:
         return RatingOut.of(await service.get_rating(station_id, year, uow()))
+
+    @router.post(
+        "/station-ratings/{year}",
+        summary="Rate and publish every station not yet rated for the year (staff)",
+    )
+    async def publish_year(year: PathYear, who: Staff) -> PublishedRatings:
+        published = await service.publish_year(
+            year, published_by=who.subject, uow=uow(), clock=clock
+        )
+        return PublishedRatings(year=year, published=[RatingOut.of(r) for r in published])
 
     @router.get("/station-ratings", summary="Published ratings of a year, most stars first")
     async def list_ratings(
