@@ -196,3 +196,17 @@ async def test_figures_and_reports_are_validated(finance: httpx.AsyncClient) -> 
     assert created.status_code == 201
     page = await finance.get("/asset-reports", params={"kind": "special"}, headers=MEMBER)
     assert page.json()["total"] == 1
+    # The largest amounts sum beyond one amount's bound: the total is still exact.
+    huge = await finance.post(
+        "/asset-reports",
+        json={
+            **ok,
+            "figures": [
+                {"ledger": "enterprise", "item": "资产总额", "amount": "999999999999.99"},
+                {"ledger": "enterprise", "item": "所有者权益", "amount": "999999999999.99"},
+            ],
+        },
+        headers=STAFF,
+    )
+    assert huge.status_code == 201, huge.text
+    assert huge.json()["totals"] == [{"ledger": "enterprise", "amount": "1999999999999.98"}]

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from jiandu_finance.domain.assets import (
     LEDGER_LABELS,
@@ -38,6 +38,20 @@ from jiandu_shared.web.idempotency import IdempotencyDep
 
 Staff = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF))]
 Reader = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF, Role.COMMITTEE_MEMBER))]
+
+# A sum of amounts (a ledger's total, the findings' total): exact, as a decimal string, and
+# not bounded like one amount, so that a large sum can never fail the response (a 500).
+YuanTotal = Annotated[
+    Decimal,
+    PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^-?[0-9]+\.[0-9]{2}$",
+            "description": "A sum in yuan with two decimals, as a decimal string",
+        }
+    ),
+]
 
 Quantity = Annotated[
     Decimal,
@@ -169,7 +183,7 @@ class FigureOut(BaseModel):
 
 class LedgerTotalOut(BaseModel):
     ledger: AssetLedger
-    amount: Yuan
+    amount: YuanTotal
 
 
 class AssetReportOut(BaseModel):

@@ -37,7 +37,7 @@ from jiandu_finance.domain.audit import (
     RectificationRate,
     UnitRating,
 )
-from jiandu_finance.entrypoints.http.assets import OpinionIn, OpinionOut
+from jiandu_finance.entrypoints.http.assets import OpinionIn, OpinionOut, YuanTotal
 from jiandu_finance.service_layer import audit
 from jiandu_finance.service_layer.audit import RateGrouping
 from jiandu_finance.service_layer.unit_of_work import FinanceUnitOfWork
@@ -283,9 +283,9 @@ class RateOut(BaseModel):
     partly_rectified: int
     in_progress: int
     not_rectified: int
-    amount: NonNegativeYuan
-    rectified_amount: NonNegativeYuan
-    recovered_amount: NonNegativeYuan
+    amount: YuanTotal
+    rectified_amount: YuanTotal
+    recovered_amount: YuanTotal
     count_rate: Decimal | None = Field(description="rectified / findings, 4 decimals")
     amount_rate: Decimal | None = Field(description="rectified_amount / amount, 4 decimals")
 
