@@ -10,8 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
+from jiandu_deputies.domain.stations import LiaisonStation
 from jiandu_deputies.service_layer.unit_of_work import DeputiesUnitOfWork
 from jiandu_shared.contracts.catalogue import CATALOGUE
+from jiandu_shared.contracts.deputies.stations import StationKind, StationLevel
 from jiandu_shared.service import Service
 from jiandu_shared.web.auth import Role
 from tests.service.deputies.legislation_support import (
@@ -413,3 +415,26 @@ async def test_a_retried_proposal_creates_one_project(deputies_service: Running)
     assert first.json()["id"] == again.json()["id"]
     assert first.json()["tracking_secret"] == again.json()["tracking_secret"]
     assert (await client.get("/micro-projects", headers=STAFF)).json()["total"] == 1
+
+
+async def test_a_proposal_through_a_liaison_station(deputies_service: Running) -> None:
+    service, client = deputies_service
+    station = LiaisonStation.establish(
+        name="腾飞社区代表联络站",
+        kind=StationKind.LIAISON_STATION,
+        level=StationLevel.COMMUNITY,
+        now=service.clock.now(),
+    )
+    async with service.uow() as uow:
+        uow.stations.add(station)
+        await uow.commit()
+    unknown = await client.post("/micro-projects", json=proposal(station_id=str(uuid.uuid4())))
+    assert unknown.status_code == 422
+    via = await propose(client, station_id=str(station.id))
+    await propose(client)
+    listed = await client.get(
+        "/micro-projects", params={"station_id": str(station.id)}, headers=STAFF
+    )
+    assert [p["id"] for p in listed.json()["items"]] == [via["id"]]
+    (event, _) = await outbox_events(service, "deputies.micro_project.proposed")
+    assert event["station_id"] == str(station.id)

@@ -50,6 +50,16 @@ async def known_deputy(uow: DeputiesUnitOfWork, deputy_id: uuid.UUID) -> None:
         raise RuleViolation(f"deputy {deputy_id} has left office")
 
 
+async def known_station(uow: DeputiesUnitOfWork, station_id: uuid.UUID | None) -> None:
+    """Refuse (422) an id that is not a liaison station (代表联络站)."""
+    if station_id is None:
+        return
+    try:
+        await uow.stations.get(station_id)
+    except NotFound:
+        raise RuleViolation(f"liaison station {station_id} does not exist") from None
+
+
 # --- contact points ---------------------------------------------------------------------------
 
 
@@ -68,6 +78,7 @@ async def register_point(
     async with uow:
         if await uow.contact_points.by_name(command.name) is not None:
             raise Conflict(f"a contact point named {command.name!r} already exists")
+        await known_station(uow, command.station_id)
         point = ContactPoint.register(
             name=command.name,
             level=command.level,

@@ -26,7 +26,7 @@ from jiandu_deputies.domain.micro_projects import (
     VoteChoice,
     VoteRule,
 )
-from jiandu_deputies.service_layer.legislation import commit, known_deputy
+from jiandu_deputies.service_layer.legislation import commit, known_deputy, known_station
 from jiandu_deputies.service_layer.unit_of_work import DeputiesUnitOfWork
 from jiandu_shared.clock import Clock
 from jiandu_shared.errors import NotFound
@@ -84,6 +84,7 @@ async def propose(
     command: Propose, uow: DeputiesUnitOfWork, clock: Clock
 ) -> tuple[MicroProject, str]:
     async with uow:
+        await known_station(uow, command.station_id)
         project, secret = MicroProject.propose(
             year=command.year,
             title=command.title,
