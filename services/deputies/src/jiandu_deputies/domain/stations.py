@@ -7,6 +7,14 @@ assigned to it (编组进站), a checklist of the six haves with who checked eac
 and an activity log (活动台账): what was held, which deputies were there, how many citizens
 came, how many opinions were collected and handled.
 
+The seed names the "six haves" standard without listing it; the six used here are the usual
+reading of it: a venue, a sign, rules, staff, activities and records (有场所、有牌子、有制度、
+有人员、有活动、有台账).
+
+Opinions handled, replied in time and satisfaction come from the figures recorded on the
+activity log, not from the opinions area: citizens' opinions there reach a deputy by code and
+are not tied to a station.
+
 Pure domain: no framework imports. Aggregates collect the events they raise in ``events``.
 """
 
@@ -137,7 +145,7 @@ class LiaisonStation:
         station.events.append(
             StationEstablished(
                 station_id=station.id,
-                name=station.name,
+                station_name=station.name,
                 kind=kind,
                 level=level,
                 parent_id=station.parent_id,

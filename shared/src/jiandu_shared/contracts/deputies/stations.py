@@ -65,7 +65,7 @@ class StationEstablished(_StationEvent):
     event_type = "deputies.station.established"
     classification = Classification.PUBLIC
 
-    name: str = Field(min_length=1, max_length=100)
+    station_name: str = Field(min_length=1, max_length=100)
     kind: StationKind
     level: StationLevel
     parent_id: uuid.UUID | None
