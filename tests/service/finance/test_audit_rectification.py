@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -314,3 +315,26 @@ async def test_a_referral_is_a_restricted_event_once(
     assert event["data"]["agencies"] == ["discipline_inspection"]
     listed = await finance.get("/audit-findings", params={"referred": "true"}, headers=STAFF)
     assert listed.json()["total"] == 1
+
+
+async def test_the_sweep_announces_each_overdue_finding_once_across_replicas(
+    finance_service: tuple[Service[FinanceUnitOfWork], httpx.AsyncClient], clock: FixedClock
+) -> None:
+    service, finance = finance_service
+    report = await audit_report(finance)
+    late = await add_finding(finance, report["id"])
+    done = await add_finding(finance, report["id"], unit=UNIT_B)
+    assert (
+        await rectify(finance, done["id"], "rectified", "1000.00", who=DEPT_B)
+    ).status_code == 200
+    (sweep,) = [s for s in service.runtime.sweeps if s.name == "audit-findings-overdue"]
+    assert await sweep.run() == 0  # nothing is due yet
+    clock.set(datetime(2027, 4, 1, 2, tzinfo=UTC))
+    marked = await asyncio.gather(*(sweep.run() for _ in range(3)))
+    assert sum(marked) == 1
+    assert await sweep.run() == 0
+    (event,) = await outbox(service, "finance.audit_finding.overdue")
+    assert event["data"]["finding_id"] == late["id"]
+    assert event["data"]["status"] == "not_rectified"
+    shown = (await finance.get(f"/audit-findings/{late['id']}", headers=STAFF)).json()
+    assert shown["overdue"] is True and shown["overdue_at"] is not None

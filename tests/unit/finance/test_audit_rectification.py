@@ -22,6 +22,7 @@ from jiandu_shared.agencies import Agency
 from jiandu_shared.contracts.envelope import Classification
 from jiandu_shared.contracts.finance import ReportDeliberated, ReportKind
 from jiandu_shared.contracts.finance.audit import (
+    AuditFindingOverdue,
     AuditFindingRecorded,
     AuditFindingRectificationReported,
     AuditFindingReferred,
@@ -149,6 +150,18 @@ def test_a_report_after_the_deadline_is_late_and_the_finding_overdue() -> None:
         now=datetime(2027, 4, 1, 2, tzinfo=UTC),
     )
     assert f.rectifications[0].on_time is False
+
+
+def test_an_overdue_finding_is_announced_once() -> None:
+    f = finding()
+    assert not f.mark_overdue(now=datetime(2027, 3, 31, 15, tzinfo=UTC))  # 23:00 in China
+    assert f.mark_overdue(now=datetime(2027, 3, 31, 16, tzinfo=UTC))  # 1 April in China
+    event = f.events[-1]
+    assert isinstance(event, AuditFindingOverdue) and event.deadline == date(2027, 3, 31)
+    assert not f.mark_overdue(now=datetime(2027, 4, 2, 2, tzinfo=UTC))
+    done = finding()
+    rectify(done, S.RECTIFIED, "1000.00")
+    assert not done.mark_overdue(now=datetime(2027, 4, 2, 2, tzinfo=UTC))
 
 
 def test_money_rectified_is_at_least_partly_rectified() -> None:

@@ -87,6 +87,20 @@ class AuditFindingRepository(Repository[AuditFinding]):
             offset=offset,
         )
 
+    async def overdue_candidates(self, today: date, *, limit: int = 500) -> list[uuid.UUID]:
+        """Findings past their deadline on ``today``, not rectified and not yet marked."""
+        ids = await self.session.scalars(
+            select(_F.id)
+            .where(
+                _F.deadline < today,
+                _F.status != RectificationStatus.RECTIFIED,
+                _F.overdue_at.is_(None),
+            )
+            .order_by(_F.deadline, _F.id)
+            .limit(limit)
+        )
+        return list(ids)
+
     async def units_of(self, audit_report_id: uuid.UUID) -> set[uuid.UUID]:
         """The units responsible for findings of a report."""
         rows = await self.session.scalars(

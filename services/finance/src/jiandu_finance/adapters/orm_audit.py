@@ -200,6 +200,7 @@ audit_findings = Table(
     Column("referred_to", JsonOf(list[Agency]), nullable=True),
     Column("referral_reason", Text, nullable=True),
     _at("referred_at", nullable=True),
+    _at("overdue_at", nullable=True),
     Column("version", Integer, nullable=False),
     UniqueConstraint("audit_report_id", "number", name="uq_audit_findings_number"),
 )

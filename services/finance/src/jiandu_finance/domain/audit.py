@@ -37,6 +37,7 @@ from jiandu_shared.calendar import aware_utc, local_date
 from jiandu_shared.contracts import EventData
 from jiandu_shared.contracts.finance import ReportKind
 from jiandu_shared.contracts.finance.audit import (
+    AuditFindingOverdue,
     AuditFindingRecorded,
     AuditFindingRectificationReported,
     AuditFindingReferred,
@@ -402,6 +403,7 @@ class AuditFinding:
         referred_to: list[Agency] | None = None,
         referral_reason: str | None = None,
         referred_at: datetime | None = None,
+        overdue_at: datetime | None = None,
     ) -> None:
         self.id = id
         self.audit_report_id = audit_report_id
@@ -423,6 +425,7 @@ class AuditFinding:
         self.referred_to = referred_to
         self.referral_reason = referral_reason
         self.referred_at = referred_at
+        self.overdue_at = overdue_at  # when the sweep found the deadline passed, once
         self.events: list[EventData] = []
 
     def allowed_actions(self) -> frozenset[FindingAction]:
@@ -432,6 +435,26 @@ class AuditFinding:
     def overdue(self, today: date) -> bool:
         """Past its deadline and not rectified."""
         return self.status is not RectificationStatus.RECTIFIED and today > self.deadline
+
+    def mark_overdue(self, *, now: datetime) -> bool:
+        """Record, once, that the deadline passed before the finding was rectified; False when
+        it is not overdue or was marked before. A later rectification does not undo it."""
+        now = aware_utc(now)
+        if self.overdue_at is not None or not self.overdue(local_date(now)):
+            return False
+        self.overdue_at = now
+        self.events.append(
+            AuditFindingOverdue(
+                finding_id=self.id,
+                audit_report_id=self.audit_report_id,
+                year=self.year,
+                unit_id=self.unit_id,
+                deadline=self.deadline,
+                status=self.status,
+                marked_at=now,
+            )
+        )
+        return True
 
     def report_rectification(
         self,

@@ -239,6 +239,29 @@ async def refer(
     )
 
 
+# --- the overdue sweep ------------------------------------------------------------------------
+
+
+async def sweep_overdue(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> int:
+    """Mark every finding whose deadline passed unrectified, once, each in its own unit of
+    work. Replicas may sweep at once: the finding's version lets only one of them mark it
+    (the other's commit is a stale write, and it moves on). Returns how many were marked."""
+    async with uow() as unit:
+        candidates = await unit.audit_findings.overdue_candidates(local_date(clock.now()))
+    marked = 0
+    for finding_id in candidates:
+        try:
+            async with uow() as unit:
+                finding = await unit.audit_findings.get(finding_id)
+                if finding.mark_overdue(now=clock.now()):
+                    unit.audit_findings.changed(finding)
+                    await unit.commit()
+                    marked += 1
+        except (StaleDataError, NotFound):
+            continue  # another replica marked it (or it is gone): nothing to do here
+    return marked
+
+
 # --- rectification rates -------------------------------------------------------------------------
 
 

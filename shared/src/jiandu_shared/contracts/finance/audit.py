@@ -126,6 +126,19 @@ class AuditFindingRectificationReported(_FindingEvent):
     reported_at: AwareDatetime
 
 
+class AuditFindingOverdue(_FindingEvent):
+    """A finding's rectification deadline passed before it was rectified (逾期未整改); sent
+    once per finding by the overdue sweep."""
+
+    event_type = "finance.audit_finding.overdue"
+
+    year: int = Field(ge=2000, le=2100)
+    unit_id: uuid.UUID
+    deadline: date
+    status: RectificationStatus
+    marked_at: AwareDatetime
+
+
 class AuditFindingReferred(_FindingEvent):
     """A finding with suspected violations was referred to partner agencies (问题线索移送).
 

@@ -235,6 +235,7 @@ class FindingOut(BaseModel):
     description: str
     deadline: date
     overdue: bool = Field(description="Past its deadline and not rectified")
+    overdue_at: datetime | None = Field(description="When the sweep announced it overdue")
     status: RectificationStatus
     status_label: str
     rectified_amount: NonNegativeYuan
@@ -258,6 +259,7 @@ class FindingOut(BaseModel):
             description=f.description,
             deadline=f.deadline,
             overdue=f.overdue(today),
+            overdue_at=f.overdue_at,
             status=f.status,
             status_label=STATUS_LABELS[f.status],
             rectified_amount=f.rectified_amount,

@@ -147,6 +147,7 @@ def upgrade() -> None:
         sa.Column("referred_to", sa.JSON(), nullable=True),
         sa.Column("referral_reason", sa.Text(), nullable=True),
         _at("referred_at", nullable=True),
+        _at("overdue_at", nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.UniqueConstraint("audit_report_id", "number", name="uq_audit_findings_number"),
     )
