@@ -79,10 +79,11 @@ def parse_yuan(text: str) -> Decimal:
         raise ValueError(f"'{text}' is not an amount") from None
     if not value.is_finite():
         raise ValueError(f"'{text}' is not an amount")
-    if value != value.quantize(FEN):
-        raise ValueError(f"'{text}' has more than two decimals (fen)")
+    # Range first: quantizing a huge value ("1e400") raises instead of answering.
     if abs(value) > MAX_YUAN:
         raise ValueError(f"'{text}' is out of range (at most {MAX_YUAN})")
+    if value != value.quantize(FEN):
+        raise ValueError(f"'{text}' has more than two decimals (fen)")
     return value.quantize(FEN)
 
 

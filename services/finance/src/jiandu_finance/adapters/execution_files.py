@@ -55,8 +55,21 @@ def read_rows(source: IO[bytes], format: ImportFormat, required: Sequence[str]) 
 
 
 def _csv_rows(source: IO[bytes], required: Sequence[str]) -> Iterator[Read]:
-    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
+    physical = 0
+
+    def lines() -> Iterator[str]:
+        # Decoded line by line, so a byte that is not UTF-8 is reported on its own line.
+        nonlocal physical
+        for raw in source:
+            physical += 1
+            if physical == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise MalformedFile(physical, f"not UTF-8 text ({exc.reason})") from None
+
+    reader = csv.reader(lines())
     last = 0
     try:
         header: list[str] | None = None
@@ -80,12 +93,8 @@ def _csv_rows(source: IO[bytes], required: Sequence[str]) -> Iterator[Read]:
             yield start, dict(zip(header, record, strict=True))
         if header is None:
             raise MalformedFile(1, "the file is empty: a CSV needs a header line")
-    except UnicodeDecodeError as exc:
-        raise MalformedFile(last + 1, f"not UTF-8 text ({exc.reason})") from None
     except csv.Error as exc:
-        raise MalformedFile(reader.line_num or last + 1, f"not CSV: {exc}") from None
-    finally:
-        text.detach()
+        raise MalformedFile(last + 1, f"not CSV: {exc}") from None
 
 
 def _ndjson_rows(source: IO[bytes]) -> Iterator[Read]:

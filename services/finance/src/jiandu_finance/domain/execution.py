@@ -470,8 +470,9 @@ class ExecutionFinding:
 
     def explain(self, explanation: str, *, by: str, now: datetime) -> None:
         """The department's account of how it handled the problem offline (线下处理)."""
+        text = _note(explanation, "the explanation")
         self.state = TRANSITIONS.move(self.state, _A.EXPLAIN)
-        self.explanation = _note(explanation, "the explanation")
+        self.explanation = text
         self.explained_by = by
         self.explained_at = now
         self.events.append(
@@ -479,19 +480,19 @@ class ExecutionFinding:
         )
 
     def return_to_department(self, reason: str, *, now: datetime) -> None:
+        text = _note(reason, "the reason")
         self.state = TRANSITIONS.move(self.state, _A.RETURN)
-        self.return_reason = _note(reason, "the reason")
+        self.return_reason = text
         self.events.append(
-            ExecutionFindingReturned(
-                **self._facts(), reason=self.return_reason[:1000], returned_at=now
-            )
+            ExecutionFindingReturned(**self._facts(), reason=text[:1000], returned_at=now)
         )
 
     def close(self, note: str, *, by: str, now: datetime) -> None:
         """Close: handled (after an explanation) or dismissed (closed while still open)."""
+        text = _note(note, "the note")
         dismissed = self.state is FindingState.OPEN
         self.state = TRANSITIONS.move(self.state, _A.CLOSE)
-        self.close_note = _note(note, "the note")
+        self.close_note = text
         self.closed_by = by
         self.closed_at = now
         self.dismissed = dismissed
