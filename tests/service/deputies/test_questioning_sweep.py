@@ -20,7 +20,7 @@ SETTINGS = QuestioningSettings(due_soon_working_days=2)
 
 
 async def sweep(service: Service[DeputiesUnitOfWork], clock: FixedClock) -> int:
-    return await sweep_deadlines(service.uow, clock, SETTINGS)
+    return int(await sweep_deadlines(service.uow, clock, SETTINGS))
 
 
 async def test_reminded_and_found_overdue_once_per_commitment(
