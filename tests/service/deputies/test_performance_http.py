@@ -216,3 +216,19 @@ async def test_roles_and_bad_input(
         refused = await deputies.post("/performance-rules", json=bad, headers=STAFF)
         assert refused.status_code == 422, refused.text
     assert (await deputies.get("/performance-rules", headers=STAFF)).json()["version"] == 0
+
+
+async def test_a_retried_rule_set_makes_one_version(
+    deputies_service: tuple[Service[Any], httpx.AsyncClient],
+) -> None:
+    _, deputies = deputies_service
+    body = {"kinds": {"voter_visit": {"points": "2", "cap": "20"}}}
+    headers = {**STAFF, "Idempotency-Key": "rules-1"}
+    first = await deputies.post("/performance-rules", json=body, headers=headers)
+    second = await deputies.post("/performance-rules", json=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json() and first.json()["version"] == 1
+    assert (await deputies.get("/performance-rules", headers=STAFF)).json() == first.json()
+    default = await deputies.get("/performance-rules/0", headers=STAFF)
+    assert default.json()["version"] == 0 and len(default.json()["kinds"]) == 11
+    assert (await deputies.get("/performance-rules/9", headers=STAFF)).status_code == 404

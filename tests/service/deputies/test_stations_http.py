@@ -265,3 +265,31 @@ async def test_a_retried_activity_is_logged_once(
     assert first.json() == second.json()
     page = await deputies.get(f"/stations/{sid}/activities", headers=STAFF)
     assert page.json()["total"] == 1
+
+
+async def test_a_retried_index_makes_one_version(
+    deputies_service: tuple[Service[Any], httpx.AsyncClient],
+) -> None:
+    _, deputies = deputies_service
+    index = {
+        "criteria": {
+            c: {"weight": 20, "floor": "0", "target": "1"}
+            for c in [
+                "activities_held",
+                "opinions_handled",
+                "reply_timeliness",
+                "satisfaction",
+                "six_haves",
+            ]
+        },
+        "star_thresholds": ["20", "40", "60", "80", "90"],
+    }
+    headers = {**STAFF, "Idempotency-Key": "index-1"}
+    first = await deputies.post("/station-rating-index", json=index, headers=headers)
+    second = await deputies.post("/station-rating-index", json=index, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json() and first.json()["version"] == 1
+    assert second.headers.get("Idempotent-Replayed") == "true"
+    other = await deputies.post("/station-rating-index", json=index, headers=STAFF)
+    assert other.json()["version"] == 2
+    assert (await deputies.get("/station-rating-index/1", headers=STAFF)).json() == first.json()

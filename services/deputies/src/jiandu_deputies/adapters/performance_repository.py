@@ -61,6 +61,10 @@ class PerformanceRepository(Repository[DeputyActivity]):
         )
         return rules
 
+    async def rules(self, version: int) -> ScoringRules | None:
+        found: ScoringRules | None = await self.session.get(ScoringRules, version)
+        return found
+
     def add_rules(self, rules: ScoringRules) -> None:
         self.session.add(rules)
         self._track(rules)

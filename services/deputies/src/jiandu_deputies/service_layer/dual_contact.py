@@ -193,6 +193,16 @@ async def link(
     return new
 
 
+async def get_link(link_id: uuid.UUID, uow: DeputiesUnitOfWork) -> ContactLink:
+    async with uow:
+        return await uow.dual_contact.get(link_id)
+
+
+async def get_member(member_id: uuid.UUID, uow: DeputiesUnitOfWork) -> CommitteeMember:
+    async with uow:
+        return await uow.dual_contact.member(member_id)
+
+
 async def end_link(link_id: uuid.UUID, uow: DeputiesUnitOfWork, clock: Clock) -> ContactLink:
     async with uow:
         found = await uow.dual_contact.get(link_id)

@@ -93,6 +93,16 @@ async def current_rules(uow: DeputiesUnitOfWork, clock: Clock) -> ScoringRules:
         return await _rules(uow, clock)
 
 
+async def rules_version(version: int, uow: DeputiesUnitOfWork, clock: Clock) -> ScoringRules:
+    async with uow:
+        if version == 0:
+            return default_rules(clock.now())
+        found = await uow.performance.rules(version)
+        if found is None:
+            raise NotFound("performance rules version", version)
+        return found
+
+
 async def set_rules(
     *,
     kinds: Mapping[DeputyActivityKind, KindRule],
@@ -111,6 +121,7 @@ async def set_rules(
             now=clock.now(),
         )
         uow.performance.add_rules(rules)
+        uow.record_created(rules.version)
         await commit(uow, duplicate="another rules version was set meanwhile; retry")
     return rules
 

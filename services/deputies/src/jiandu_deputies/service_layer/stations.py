@@ -268,6 +268,7 @@ async def set_index(
             now=clock.now(),
         )
         uow.stations.add_index(index)
+        uow.record_created(index.version)
         await commit(uow, duplicate="another index version was set meanwhile; retry")
     return index
 

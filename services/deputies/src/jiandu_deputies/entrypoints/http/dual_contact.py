@@ -362,8 +362,14 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
         status_code=status.HTTP_201_CREATED,
         summary="Register a standing committee member for dual contact (staff)",
     )
-    async def register_member(body: MemberIn, _: Staff) -> MemberOut:
-        member = await service.register_member(**body.model_dump(), uow=uow(), clock=clock)
+    async def register_member(
+        body: MemberIn, _: Staff, response: Response, idempotency: IdempotencyDep
+    ) -> MemberOut:
+        if (created := idempotency.replay(response)) is not None:
+            return MemberOut.of(await service.get_member(uuid.UUID(created["id"]), uow()))
+        unit = uow()
+        unit.idempotency = idempotency.request
+        member = await service.register_member(**body.model_dump(), uow=unit, clock=clock)
         return MemberOut.of(member)
 
     @router.get("/committee-members", summary="Standing committee members")
@@ -454,8 +460,14 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
         status_code=status.HTTP_201_CREATED,
         summary="Link one member to a deputy or one deputy to a voter by hand (staff)",
     )
-    async def link(body: LinkIn, _: Staff) -> LinkOut:
-        made = await service.link(**body.model_dump(), uow=uow(), clock=clock)
+    async def link(
+        body: LinkIn, _: Staff, response: Response, idempotency: IdempotencyDep
+    ) -> LinkOut:
+        if (created := idempotency.replay(response)) is not None:
+            return LinkOut.of(await service.get_link(uuid.UUID(created["id"]), uow()))
+        unit = uow()
+        unit.idempotency = idempotency.request
+        made = await service.link(**body.model_dump(), uow=unit, clock=clock)
         return LinkOut.of(made)
 
     @router.post("/dual-contact/links/{link_id}/end", summary="End a link (staff)")

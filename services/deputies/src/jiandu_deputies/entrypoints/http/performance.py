@@ -265,17 +265,29 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
         status_code=status.HTTP_201_CREATED,
         summary="Set a new version of the scoring rules (staff)",
     )
-    async def set_rules(body: RulesIn, who: Staff) -> RulesOut:
+    async def set_rules(
+        body: RulesIn, who: Staff, response: Response, idempotency: IdempotencyDep
+    ) -> RulesOut:
+        if (created := idempotency.replay(response)) is not None:
+            return RulesOut.of(await service.rules_version(int(created["id"]), uow(), clock))
+        unit = uow()
+        unit.idempotency = idempotency.request
         rules = await service.set_rules(
             kinds={
                 k: KindRule(r.points, r.cap, r.required, r.shortfall) for k, r in body.kinds.items()
             },
             max_total=body.max_total,
             set_by=who.subject,
-            uow=uow(),
+            uow=unit,
             clock=clock,
         )
         return RulesOut.of(rules)
+
+    @router.get("/performance-rules/{version}", summary="One version of the scoring rules")
+    async def rules_version(
+        version: Annotated[int, Path(ge=0, le=1_000_000)], _: Reader
+    ) -> RulesOut:
+        return RulesOut.of(await service.rules_version(version, uow(), clock))
 
     @router.get(
         "/deputy-performance/{deputy_id}/{year}/preview",

@@ -481,7 +481,13 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
         status_code=status.HTTP_201_CREATED,
         summary="Set a new version of the star-rating index (staff)",
     )
-    async def set_index(body: IndexIn, who: Staff) -> IndexOut:
+    async def set_index(
+        body: IndexIn, who: Staff, response: Response, idempotency: IdempotencyDep
+    ) -> IndexOut:
+        if (created := idempotency.replay(response)) is not None:
+            return IndexOut.of(await service.index_version(int(created["id"]), uow(), clock))
+        unit = uow()
+        unit.idempotency = idempotency.request
         index = await service.set_index(
             criteria={
                 c: CriterionRule(rule.weight, rule.floor, rule.target)
@@ -489,7 +495,7 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
             },
             star_thresholds=body.star_thresholds,
             set_by=who.subject,
-            uow=uow(),
+            uow=unit,
             clock=clock,
         )
         return IndexOut.of(index)
