@@ -76,6 +76,8 @@ async def test_a_csv_import_flags_each_planted_anomaly_once_and_a_reimport_nothi
     behind = by_rule[("behind_time_progress", "L002")]
     assert behind["period"] == "2026-Q4"
     assert behind["evidence"]["figures"]["executed_share"] == "0.1"
+    assert [r["line"] for r in behind["evidence"]["rows"]] == [4]
+    assert by_rule[("idle_special_fund", "S001")]["evidence"]["rows"] == []
     flagged = await outbox_events(service, "finance.execution_finding.flagged")
     assert len(flagged) == len(EXPECTED)
     assert {e["rule"] for e in flagged} == {r for r, _ in EXPECTED}

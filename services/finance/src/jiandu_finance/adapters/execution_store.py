@@ -395,8 +395,9 @@ class ExecutionStore:
                     _E.year == year, _E.paid_on <= as_of, _E.paid_on >= start, _AMOUNT != 0
                 )
                 subject, size = _E.department_code, func.abs(_AMOUNT)
-            else:
-                continue  # the figures say it all: too little spending has no rows to show
+            else:  # behind time progress, idle special fund: the line's largest payments
+                where = and_(_E.year == year, _E.paid_on <= as_of, _AMOUNT != 0)
+                subject, size = _E.line_code, func.abs(_AMOUNT)
             subjects = [f.subject for f in rule_flags]
             keys = {f.subject: f.key for f in rule_flags}
             for chunk_start in range(0, len(subjects), _CHUNK):

@@ -15,6 +15,7 @@ from jiandu_finance.config import FinanceSettings
 from jiandu_finance.domain.budgets import KIND_LABELS, MAX_LINES_PER_REQUEST, Budget, BudgetLine
 from jiandu_finance.domain.execution import ImportFormat
 from jiandu_finance.entrypoints.http.execution import (
+    FILE_BODY,
     FilenameQuery,
     FormatQuery,
     RejectionOut,
@@ -237,6 +238,7 @@ def build_router(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> APIRoute
         "economic_code, project_code, special_fund. Any bad row: nothing is added and the "
         "answer (422) lists every rejected row with its line number and reason.",
         responses={422: {"description": "Nothing imported; the report says why"}},
+        openapi_extra=FILE_BODY,
     )
     async def import_lines(
         budget_id: uuid.UUID,

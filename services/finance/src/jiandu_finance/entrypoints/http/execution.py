@@ -56,6 +56,19 @@ FormatQuery = Annotated[
 ]
 FilenameQuery = Annotated[str | None, Query(max_length=200, description="The file's name")]
 
+_FILE = {"type": "string", "format": "binary"}
+# The body is the file itself, streamed: OpenAPI is told what it may be.
+FILE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": _FILE},
+            "application/x-ndjson": {"schema": _FILE},
+            "application/json": {"schema": _FILE},
+        },
+    }
+}
+
 _CONTENT_TYPES = {
     "text/csv": ImportFormat.CSV,
     "application/csv": ImportFormat.CSV,
@@ -345,6 +358,7 @@ def build_router(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> APIRoute
         "mode=valid_rows imports the valid rows and reports the others. Rows imported before "
         "(same row_id, or same content without one) count as duplicates and flag nothing again.",
         responses={422: {"description": "Nothing imported; the report says why"}},
+        openapi_extra=FILE_BODY,
     )
     async def import_execution(
         request: Request,
