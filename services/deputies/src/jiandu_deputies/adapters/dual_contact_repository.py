@@ -88,34 +88,50 @@ class DualContactRepository(Repository[ContactLink]):
         rows = await self.session.scalars(select(Voter).where(voters.c.id.in_(wanted)))
         return {v.id: v for v in rows}
 
-    async def all_voters(self) -> list[Voter]:
+    async def unlinked_voters(self) -> list[Voter]:
+        """Voters with no active link to a deputy, vulnerable first, then as registered."""
+        c = contact_links.c
+        linked = select(c.contactee_id).where(
+            c.kind == ContactLinkKind.DEPUTY_VOTER, c.ended_at.is_(None)
+        )
         rows = await self.session.scalars(
-            select(Voter).order_by(voters.c.registered_at, voters.c.id)
+            select(Voter)
+            .where(voters.c.id.not_in(linked))
+            .order_by(voters.c.priority.desc(), voters.c.registered_at, voters.c.id)
         )
         return list(rows)
 
     async def find_voters(
         self,
         *,
-        ids: Sequence[uuid.UUID] | None,
-        vulnerable_first: bool,
+        deputy_id: uuid.UUID | None,
         limit: int,
         offset: int,
     ) -> tuple[list[Voter], int]:
+        """A page of voters (a deputy's linked ones, when given), vulnerable first."""
         conditions: list[ColumnElement[bool]] = []
-        if ids is not None:
-            conditions.append(voters.c.id.in_(list(ids)))
+        if deputy_id is not None:
+            c = contact_links.c
+            conditions.append(
+                voters.c.id.in_(
+                    select(c.contactee_id).where(
+                        c.kind == ContactLinkKind.DEPUTY_VOTER,
+                        c.contactor_id == deputy_id,
+                        c.ended_at.is_(None),
+                    )
+                )
+            )
         total = await self.session.scalar(
             select(func.count()).select_from(voters).where(*conditions)
         )
-        rows = list(
-            await self.session.scalars(
-                select(Voter).where(*conditions).order_by(voters.c.registered_at, voters.c.id)
-            )
+        rows = await self.session.scalars(
+            select(Voter)
+            .where(*conditions)
+            .order_by(voters.c.priority.desc(), voters.c.registered_at, voters.c.id)
+            .limit(limit)
+            .offset(offset)
         )
-        if vulnerable_first:  # 鳏寡孤独、残疾人 first; stable otherwise
-            rows.sort(key=lambda v: not v.is_vulnerable)
-        return rows[offset : offset + limit], int(total or 0)
+        return list(rows), int(total or 0)
 
     async def links(
         self,
@@ -124,9 +140,15 @@ class DualContactRepository(Repository[ContactLink]):
         contactor_id: uuid.UUID | None = None,
         contactee_id: uuid.UUID | None = None,
         active: bool | None = True,
+        contactor_ids: Sequence[uuid.UUID] | None = None,
+        contactee_ids: Sequence[uuid.UUID] | None = None,
     ) -> list[ContactLink]:
         c = contact_links.c
         conditions: list[ColumnElement[bool]] = []
+        if contactor_ids is not None:
+            conditions.append(c.contactor_id.in_(list(contactor_ids)))
+        if contactee_ids is not None:
+            conditions.append(c.contactee_id.in_(list(contactee_ids)))
         if kind is not None:
             conditions.append(c.kind == kind)
         if contactor_id is not None:

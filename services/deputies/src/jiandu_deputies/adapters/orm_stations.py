@@ -171,7 +171,9 @@ voters = Table(
     Column("industry", String(50), nullable=True),
     Column("skills", JsonOf(list[str]), nullable=False),
     Column("vulnerable", JsonOf(list[VulnerableCategory]), nullable=False),
+    Column("priority", Boolean, nullable=False),  # vulnerable: contacted first
     Column("registered_at", UtcDateTime(), nullable=False),
+    Index("ix_voters_priority", "priority", "registered_at"),
 )
 
 contact_links = Table(

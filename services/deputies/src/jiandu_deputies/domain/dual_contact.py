@@ -125,6 +125,7 @@ class Voter:
         skills: list[str],
         vulnerable: list[VulnerableCategory],
         registered_at: datetime,
+        priority: bool | None = None,
     ) -> None:
         self.id = id
         self.name = name
@@ -135,6 +136,8 @@ class Voter:
         self.industry = industry
         self.skills = skills
         self.vulnerable = vulnerable
+        # Stored apart from the categories so lists can put the vulnerable first in SQL.
+        self.priority = bool(vulnerable) if priority is None else priority
         self.registered_at = registered_at
         self.events: list[EventData] = []
 
@@ -178,7 +181,7 @@ class Voter:
 
     @property
     def is_vulnerable(self) -> bool:
-        return bool(self.vulnerable)
+        return self.priority
 
     def profile(self) -> Profile:
         return Profile(

@@ -129,16 +129,15 @@ async def list_voters(
 ) -> tuple[list[VoterView], int]:
     """Voters, vulnerable first (鳏寡孤独、残疾人); only a deputy's own when ``deputy_id``."""
     async with uow:
-        links = await uow.dual_contact.links(kind=ContactLinkKind.DEPUTY_VOTER)
+        voters, total = await uow.dual_contact.find_voters(
+            deputy_id=deputy_id, limit=limit, offset=offset
+        )
+        links = await uow.dual_contact.links(
+            kind=ContactLinkKind.DEPUTY_VOTER, contactee_ids=[v.id for v in voters]
+        )
         by_voter: dict[uuid.UUID, list[uuid.UUID]] = {}
         for found in links:
             by_voter.setdefault(found.contactee_id, []).append(found.contactor_id)
-        ids = None
-        if deputy_id is not None:
-            ids = [voter for voter, deputies in by_voter.items() if deputy_id in deputies]
-        voters, total = await uow.dual_contact.find_voters(
-            ids=ids, vulnerable_first=True, limit=limit, offset=offset
-        )
         return [VoterView(v, tuple(by_voter.get(v.id, ()))) for v in voters], total
 
 
@@ -292,17 +291,27 @@ async def assign_voters(
             if missing:
                 raise NotFound("voter", missing[0])
             pool = [by_id[v] for v in dict.fromkeys(voter_ids)]
+            linked = {
+                found.contactee_id
+                for found in await uow.dual_contact.links(
+                    kind=ContactLinkKind.DEPUTY_VOTER, contactee_ids=list(by_id)
+                )
+            }
+            pool = [v for v in pool if v.id not in linked]
+            pool.sort(key=lambda v: not v.is_vulnerable)
         else:
-            pool = await uow.dual_contact.all_voters()
-        links = await uow.dual_contact.links(kind=ContactLinkKind.DEPUTY_VOTER)
-        linked = {link.contactee_id for link in links}
-        linked_voters = await uow.dual_contact.voters_by_ids(linked)
+            pool = await uow.dual_contact.unlinked_voters()
+        # What the deputies already have counts for their size and mix.
+        links = await uow.dual_contact.links(
+            kind=ContactLinkKind.DEPUTY_VOTER, contactor_ids=deputy_ids
+        )
+        linked_voters = await uow.dual_contact.voters_by_ids(x.contactee_id for x in links)
         existing: dict[uuid.UUID, list[Profile]] = {}
         for found_link in links:
             existing.setdefault(found_link.contactor_id, []).append(
                 linked_voters[found_link.contactee_id].profile()
             )
-        candidates = [v.profile() for v in pool if v.id not in linked]
+        candidates = [v.profile() for v in pool]
         result = await _link_all(
             ContactLinkKind.DEPUTY_VOTER, deputy_ids, candidates, capacity, existing, uow, clock
         )

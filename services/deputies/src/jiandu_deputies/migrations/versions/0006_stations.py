@@ -114,8 +114,10 @@ def upgrade() -> None:
         sa.Column("industry", sa.String(50), nullable=True),
         sa.Column("skills", sa.JSON(), nullable=False),
         sa.Column("vulnerable", sa.JSON(), nullable=False),
+        sa.Column("priority", sa.Boolean(), nullable=False),
         sa.Column("registered_at", UtcDateTime(), nullable=False),
     )
+    op.create_index("ix_voters_priority", "voters", ["priority", "registered_at"])
     op.create_table(
         "contact_links",
         sa.Column("id", sa.Uuid(), primary_key=True),
@@ -195,6 +197,7 @@ def downgrade() -> None:
     op.drop_index("ix_contact_links_contactee", table_name="contact_links")
     op.drop_index("ix_contact_links_contactor", table_name="contact_links")
     op.drop_table("contact_links")
+    op.drop_index("ix_voters_priority", table_name="voters")
     op.drop_table("voters")
     op.drop_table("committee_members")
     op.drop_index("ix_station_ratings_year", table_name="station_ratings")
