@@ -95,6 +95,10 @@ async def test_a_station_is_established_staffed_checked_logged_and_rated(
         "note": "台账不全",
     }
 
+    history = await deputies.get(f"/stations/{sid}/checks", headers=as_deputy(first))
+    assert [(c["item"], c["met"]) for c in history.json()][-1] == ("records", False)
+    assert len(history.json()) == 6
+
     # Six activities: 60 opinions collected, 48 handled, 36 in time, 54 of 60 satisfied.
     for month in range(1, 7):
         logged = await deputies.post(

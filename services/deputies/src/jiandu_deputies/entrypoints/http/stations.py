@@ -405,6 +405,24 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
     ) -> StationOut:
         return StationOut.of(await service.get_station(station_id, uow()), as_of)
 
+    @router.get(
+        "/stations/{station_id}/checks",
+        summary="Every check of the six haves at the station, oldest first",
+    )
+    async def list_checks(station_id: uuid.UUID, _: Reader) -> list[CheckOut]:
+        station = await service.get_station(station_id, uow())
+        return [
+            CheckOut(
+                item=c.item,
+                label=SIX_HAVES_LABELS[c.item],
+                met=c.met,
+                checked_by=c.checked_by,
+                checked_on=c.checked_on,
+                note=c.note,
+            )
+            for c in sorted(station.checks, key=lambda c: (c.checked_on, c.recorded_at))
+        ]
+
     @router.put("/stations/{station_id}/deputies", summary="Set the station's deputies (staff)")
     async def assign_deputies(station_id: uuid.UUID, body: DeputiesIn, _: Staff) -> StationOut:
         return StationOut.of(await service.assign_deputies(station_id, body.deputy_ids, uow()))
