@@ -76,6 +76,7 @@ _STAGE_TYPES = {
     "reallocation_fen": "BIGINT",
 }
 _CHUNK = 500  # subjects per IN (...) list
+_CHECK_LOCK = 0x6A646578  # advisory lock key of the merge-and-check phase
 
 
 def _int(value: Any) -> int:
@@ -172,6 +173,12 @@ class ExecutionStore:
     @property
     def is_postgres(self) -> bool:
         return self.session.bind.dialect.name == "postgresql"
+
+    async def serialise_checks(self) -> None:
+        """Concurrent imports (several replicas) merge and check one after the other, so two
+        never flag the same finding at once (PostgreSQL; SQLite has one writer anyway)."""
+        if self.is_postgres:
+            await self.session.execute(text(f"SELECT pg_advisory_xact_lock({_CHECK_LOCK})"))
 
     async def staging(self) -> Staging:
         staging = Staging(self.session, self.is_postgres)

@@ -167,6 +167,7 @@ async def import_execution(
         refused = record.malformed is not None or (all_or_nothing and record.rows_rejected > 0)
         if not refused:
             staged_at = time.perf_counter()
+            await uow.execution.serialise_checks()
             record.rows_imported = await staging.merge(record.id)
             merged_at = time.perf_counter()
             record.rows_duplicate = staging.staged - record.rows_imported
@@ -271,6 +272,7 @@ async def check_rules(
 ) -> list[ExecutionFinding]:
     """Check the rules again (after new thresholds or budget lines): only new flags count."""
     async with uow:
+        await uow.execution.serialise_checks()
         findings = await _check(uow, years, as_of, defaults, import_id=None, now=clock.now())
         await _commit(uow)
     return findings
