@@ -438,3 +438,28 @@ async def test_a_proposal_through_a_liaison_station(deputies_service: Running) -
     assert [p["id"] for p in listed.json()["items"]] == [via["id"]]
     (event, _) = await outbox_events(service, "deputies.micro_project.proposed")
     assert event["station_id"] == str(station.id)
+
+
+async def test_a_retried_spending_or_vote_counts_once(deputies_service: Running) -> None:
+    service, client = deputies_service
+    project = await propose(client)
+    path = f"/micro-projects/{project['id']}"
+    await client.post(
+        f"{path}/admit",
+        json={"budget_amount": "100.00", "implementing_department_id": str(DEPARTMENT_ID)},
+        headers=STAFF,
+    )
+    await client.post(f"{path}/open-vote", headers=STAFF)
+    (deputy,) = await register_deputies(service, 1)
+    vote_key = {**as_deputy(deputy), "Idempotency-Key": "vote-1"}
+    for _ in range(2):
+        voted = await client.post(f"{path}/votes", json={"choice": "for"}, headers=vote_key)
+        assert voted.status_code == 201 and voted.json()["votes_cast"] == 1
+    await client.post(f"{path}/close-vote", headers=STAFF)
+    await client.post(f"{path}/start", headers=DEPARTMENT)
+    spend_key = {**DEPARTMENT, "Idempotency-Key": "spend-1"}
+    body = {"amount": "40.00", "spent_on": "2026-12-07", "description": "x"}
+    for _ in range(2):
+        spent = await client.post(f"{path}/spendings", json=body, headers=spend_key)
+        assert spent.status_code == 201 and spent.json()["spent_to_date"] == "40.00"
+    assert len(await outbox_events(service, "deputies.micro_project.spending_recorded")) == 1

@@ -149,10 +149,15 @@ async def _act(
     *,
     department: uuid.UUID | None = None,
     vote: bool = False,
+    creates: bool = False,
 ) -> MicroProject:
+    """Load (locked), act, commit. ``creates``: the act made something a retried request with
+    the same Idempotency-Key must find instead of making it again (a spending, a vote)."""
     async with uow:
         project = _visible(await uow.micro_projects.get_locked(project_id, shared=vote), department)
-        act(project)
+        made = act(project)
+        if creates:
+            uow.record_created(getattr(made, "id", project.id), project_id=str(project.id))
         if not vote:
             uow.micro_projects.changed(project)
         await commit(
@@ -210,6 +215,7 @@ async def cast_vote(
         uow,
         lambda p: p.cast_vote(deputy_id=deputy_id, choice=choice, now=clock.now()),
         vote=True,
+        creates=True,
     )
 
 
@@ -247,6 +253,7 @@ async def record_spending(
             now=clock.now(),
         ),
         department=department,
+        creates=True,
     )
 
 

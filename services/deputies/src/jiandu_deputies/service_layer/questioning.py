@@ -273,10 +273,15 @@ async def act_on_problem(
     uow: DeputiesUnitOfWork,
     *,
     department: uuid.UUID | None,
+    creates: bool = False,
 ) -> TrackedProblem:
+    """Load, act, commit; ``creates``: remember the problem for a retried request (same
+    Idempotency-Key) so that it does not act twice (a progress report)."""
     async with uow:
         problem = _visible(await uow.tracked_problems.get(problem_id), department)
         act(problem, await uow.calendar.working_calendar())
+        if creates:
+            uow.record_created(problem.id)
         uow.tracked_problems.changed(problem)
         await commit(uow, duplicate="unexpected duplicate")
     return problem

@@ -423,11 +423,22 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
         status_code=status.HTTP_201_CREATED,
         summary="A deputy casts their one vote (代表票决); 409 on a second vote",
     )
-    async def cast_vote(project_id: uuid.UUID, body: VoteIn, who: Deputy) -> ProjectOut:
-        deputy_id = deputy_of(who) if who.role is Role.DEPUTY else None
-        if deputy_id is None:  # an operator has no vote
+    async def cast_vote(
+        project_id: uuid.UUID,
+        body: VoteIn,
+        who: Deputy,
+        response: Response,
+        idempotency: IdempotencyDep,
+    ) -> ProjectOut:
+        if who.role is not Role.DEPUTY:  # an operator has no vote
             raise HTTPException(status.HTTP_403_FORBIDDEN, "only deputies vote")
-        project = await micro_projects.cast_vote(project_id, deputy_id, body.choice, uow(), clock)
+        deputy_id = deputy_of(who)
+        if (created := idempotency.replay(response)) is not None:
+            project = await micro_projects.get(uuid.UUID(created["project_id"]), uow())
+            return ProjectOut.of_project(project, who)
+        unit = uow()
+        unit.idempotency = idempotency.request
+        project = await micro_projects.cast_vote(project_id, deputy_id, body.choice, unit, clock)
         return ProjectOut.of_project(project, who)
 
     @router.post(
@@ -453,16 +464,28 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
         summary="The implementing department records money spent (decimal yuan, ≤ 2 decimals)",
     )
     async def record_spending(
-        project_id: uuid.UUID, body: SpendingIn, who: Department
+        project_id: uuid.UUID,
+        body: SpendingIn,
+        who: Department,
+        response: Response,
+        idempotency: IdempotencyDep,
     ) -> ProjectOut:
+        department = department_scope(who)
+        if (created := idempotency.replay(response)) is not None:
+            project = await micro_projects.get(
+                uuid.UUID(created["project_id"]), uow(), department=department
+            )
+            return ProjectOut.of_project(project, who)
+        unit = uow()
+        unit.idempotency = idempotency.request
         project = await micro_projects.record_spending(
             project_id,
             amount=body.amount,
             spent_on=body.spent_on,
             description=body.description,
             recorded_by=who.subject,
-            department=department_scope(who),
-            uow=uow(),
+            department=department,
+            uow=unit,
             clock=clock,
         )
         return ProjectOut.of_project(project, who)

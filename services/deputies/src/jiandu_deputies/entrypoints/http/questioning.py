@@ -645,13 +645,26 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
         summary="The department reports progress",
     )
     async def report_progress(
-        problem_id: uuid.UUID, body: ProgressIn, who: Department
+        problem_id: uuid.UUID,
+        body: ProgressIn,
+        who: Department,
+        response: Response,
+        idempotency: IdempotencyDep,
     ) -> ProblemOut:
+        department = department_scope(who)
+        if (created := idempotency.replay(response)) is not None:
+            problem = await questioning.get_problem(
+                uuid.UUID(created["id"]), uow(), department=department
+            )
+            return ProblemOut.of(problem, today())
+        unit = uow()
+        unit.idempotency = idempotency.request
         problem = await questioning.act_on_problem(
             problem_id,
             lambda p, _: p.report_progress(text=body.text, now=clock.now(), by=who.subject),
-            uow(),
-            department=department_scope(who),
+            unit,
+            department=department,
+            creates=True,
         )
         return ProblemOut.of(problem, today())
 
