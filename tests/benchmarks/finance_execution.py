@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 import resource
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -182,8 +183,7 @@ def main() -> None:
     finally:
         with contextlib.suppress(Exception):
             postgres.stop()
-        for leftover in base.glob("*.csv"):
-            leftover.unlink()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":
