@@ -102,7 +102,7 @@ class ContactPoint:
         point.events.append(
             ContactPointRegistered(
                 contact_point_id=point.id,
-                name=point.name,
+                point_name=point.name,
                 level=point.level,
                 legislature=point.legislature,
                 station_id=station_id,

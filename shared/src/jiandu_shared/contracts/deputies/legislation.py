@@ -38,7 +38,7 @@ class ContactPointRegistered(EventData):
     classification = Classification.PUBLIC
 
     contact_point_id: uuid.UUID
-    name: str = Field(min_length=1, max_length=200)
+    point_name: str = Field(min_length=1, max_length=200)
     level: LegislatureLevel
     legislature: str = Field(min_length=1, max_length=200)
     station_id: uuid.UUID | None = None
