@@ -52,7 +52,8 @@ class DeputyRegistered(_DeputyEvent):
 
     event_type = "deputies.deputy.registered"
 
-    name: str = Field(min_length=1, max_length=50)
+    # A deputy's name is public (it is on every public card and roster), unlike contact data.
+    deputy_name: str = Field(min_length=1, max_length=50)
     constituency: str = Field(min_length=1, max_length=100)
     sector: str | None = Field(default=None, max_length=50)
     term: int | None = Field(default=None, ge=1, le=99)
@@ -64,7 +65,8 @@ class DeputyUpdated(_DeputyEvent):
 
     event_type = "deputies.deputy.updated"
 
-    name: str = Field(min_length=1, max_length=50)
+    # A deputy's name is public (it is on every public card and roster), unlike contact data.
+    deputy_name: str = Field(min_length=1, max_length=50)
     constituency: str = Field(min_length=1, max_length=100)
     sector: str | None = Field(default=None, max_length=50)
     term: int | None = Field(default=None, ge=1, le=99)
