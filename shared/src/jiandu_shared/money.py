@@ -8,10 +8,11 @@ validation error (a 422 through the API), never rounded.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import Field, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 from sqlalchemy import BigInteger
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -30,6 +31,22 @@ _SIGNED = r"^-?(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$"
 _UNSIGNED = r"^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$"
 
 
+_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+
+def _plain_amount(value: Any) -> Any:
+    """Refuse what only looks like an amount: a JSON number (it went through a float) and
+    exponent or padded text (``"1e3"``, ``" 12"``). Integers and decimal strings pass on."""
+    if isinstance(value, bool | float):
+        raise ValueError('send amounts as decimal strings such as "1234.50", not numbers')
+    if isinstance(value, str) and not _TEXT.match(value):
+        raise ValueError(f"'{value[:40]}' is not a decimal amount such as \"1234.50\"")
+    return value
+
+
+_PLAIN = BeforeValidator(_plain_amount)
+
+
 def _schema(pattern: str) -> WithJsonSchema:
     # What clients build from: a string (a JSON number would pass through a float).
     return WithJsonSchema(
@@ -39,6 +56,7 @@ def _schema(pattern: str) -> WithJsonSchema:
 
 Yuan = Annotated[
     Decimal,
+    _PLAIN,
     Field(max_digits=14, decimal_places=2, ge=-MAX_YUAN, le=MAX_YUAN, allow_inf_nan=False),
     _SERIALISE,
     _schema(_SIGNED),
@@ -47,6 +65,7 @@ Yuan = Annotated[
 
 NonNegativeYuan = Annotated[
     Decimal,
+    _PLAIN,
     Field(max_digits=14, decimal_places=2, ge=Decimal(0), le=MAX_YUAN, allow_inf_nan=False),
     _SERIALISE,
     _schema(_UNSIGNED),
