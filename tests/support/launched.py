@@ -10,6 +10,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from tests.support.servers import free_port
+
 
 @dataclass
 class Platform:
@@ -20,9 +22,12 @@ class Platform:
 
 @contextmanager
 def launched(env: Mapping[str, str], ports: Mapping[str, int], *args: str) -> Iterator[Platform]:
+    environment = dict(env)
+    # A test that does not place the console still keeps it off the default port (8080).
+    environment.setdefault("JIANDU_CONSOLE_PORT", str(free_port()))
     process = subprocess.Popen(
         [sys.executable, "-m", "jiandu_shared.launcher", "--no-rabbitmq", *args],
-        env=dict(env),
+        env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

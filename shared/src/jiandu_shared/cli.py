@@ -23,7 +23,8 @@ from jiandu_shared.settings import DEFAULT_PORTS, PlatformSettings, service_sett
 from jiandu_shared.tracing import TraceEntry, timeline
 from jiandu_shared.web.auth import Role, mint_token
 
-SERVICES = tuple(DEFAULT_PORTS)
+# The services that keep records of a flow (the console keeps none).
+SERVICES = tuple(name for name in DEFAULT_PORTS if name != "console")
 ENTRIES = TypeAdapter(list[TraceEntry])
 
 

@@ -27,7 +27,7 @@ from jiandu_shared.agencies import Agency
 from jiandu_shared.messaging.agency_access import AccessUnavailable, LocalCtl, provision
 from jiandu_shared.settings import DEFAULT_PORTS, PlatformSettings, service_settings
 
-SERVICES = ("topics", "deputies", "finance", "notifications")
+SERVICES = ("topics", "deputies", "finance", "notifications", "console")
 ROOT = Path(__file__).resolve().parents[3]
 RABBITMQ_SCRIPT = ROOT / "deploy" / "local" / "rabbitmq.sh"
 PR_SET_PDEATHSIG = 1
@@ -184,7 +184,8 @@ def main() -> None:
         if not stopping:
             print("\nJiandu is running:", flush=True)
             for name, url in urls.items():
-                print(f"  {name:<14} {url}   (API docs: {url}/docs)", flush=True)
+                docs = "pages" if name == "console" else f"API docs: {url}/docs"
+                print(f"  {name:<14} {url}   ({docs})", flush=True)
             if not args.no_agency_access and "notifications" in processes:
                 _grant_agency_access(platform)
             print("Try a proposal end to end: README.md, 'Try the flow'.", flush=True)

@@ -11,7 +11,13 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_PORTS = {"topics": 8001, "deputies": 8002, "finance": 8003, "notifications": 8004}
+DEFAULT_PORTS = {
+    "topics": 8001,
+    "deputies": 8002,
+    "finance": 8003,
+    "notifications": 8004,
+    "console": 8080,
+}
 
 
 class PlatformSettings(BaseSettings):
