@@ -1,7 +1,7 @@
 # Jiandu: the two commands that matter are `make up` and `make test`.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-SERVICES := topics deputies finance notifications
+SERVICES := topics deputies finance notifications console
 UV = $(shell bash deploy/local/ensure-uv.sh)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -11,13 +11,13 @@ help:  ## List the targets
 env:  ## Create the virtual environment from the lock file (installs uv when missing)
 	$(UV) sync --frozen
 
-system-deps:  ## Install RabbitMQ and PostgreSQL 15 from Debian's packages when absent
+system-deps:  ## Install RabbitMQ, PostgreSQL 15 and Chromium (browser tests) from Debian's packages when absent
 	bash deploy/local/rabbitmq.sh install
-	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql-15 >/dev/null; \
+	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || [ ! -x /usr/bin/chromium ]; then \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql-15 chromium >/dev/null; \
 	fi
 
-up: env  ## Run RabbitMQ and the four services (SQLite); Ctrl-C stops everything
+up: env  ## Run RabbitMQ, the four services (SQLite) and the console; Ctrl-C stops everything
 	JIANDU_NOTIFICATIONS_PROVISION_DIR=$${JIANDU_NOTIFICATIONS_PROVISION_DIR:-deploy/notifications} \
 	  $(UV) run jiandu-up
 
@@ -44,9 +44,10 @@ token:  ## Print a bearer token: make token ROLE=committee_staff [SUBJECT=alice]
 	@$(UV) run jiandu-token --role $(or $(ROLE),committee_staff) --subject $(or $(SUBJECT),dev) \
 	  $(if $(ORG),--organisation $(ORG))
 
-benchmark: env system-deps  ## Measure the relay, the consumer and the whole path from HTTP to stored notification
+benchmark: env system-deps  ## Measure the relay, the consumer, the whole path from HTTP to stored notification, and 1M execution rows
 	$(UV) run python -m tests.benchmarks.pipeline
 	$(UV) run python -m tests.benchmarks.end_to_end
+	$(UV) run python -m tests.benchmarks.finance_execution --rows 1000000
 
 chaos: env system-deps  ## Fault suite, full scale: node loss, consumer and relay crashes, DB restart
 	JIANDU_CHAOS_SCALE=$${JIANDU_CHAOS_SCALE:-full} $(UV) run pytest -m chaos -v -s -rx

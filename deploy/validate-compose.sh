@@ -82,7 +82,7 @@ import yaml
 
 with open("docker-compose.yml") as f:
     services = set(yaml.safe_load(f)["services"])
-expected = {"topics", "deputies", "finance", "notifications",
+expected = {"topics", "deputies", "finance", "notifications", "console",
             "rabbitmq", "postgres", "otel-collector", "jaeger", "mailpit"}
 missing = sorted(expected - services)
 if missing:

@@ -180,3 +180,24 @@ def test_a_deployment_without_local_infrastructure_names_its_own(example: Path) 
             assert "JIANDU_OTLP_ENDPOINT" in env  # empty, or a collector elsewhere
         if name == "notifications" and "mailpit" not in started:
             assert env["JIANDU_NOTIFICATIONS_SMTP_HOST"] not in ("", "mailpit")
+
+
+def test_the_image_builds_every_workspace_member() -> None:
+    """`uv sync --frozen` in the image fails when a workspace member's pyproject is missing
+    (the root project depends on each): the Dockerfile copies every one, before and after."""
+    import tomllib
+
+    root_project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    members = {
+        str(path.parent.relative_to(ROOT))
+        for pattern in root_project["tool"]["uv"]["workspace"]["members"]
+        for path in ROOT.glob(f"{pattern}/pyproject.toml")
+    }
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    copied = re.findall(r"^COPY (\S+)", dockerfile, flags=re.MULTILINE)
+    for member in sorted(members):
+        assert f"{member}/pyproject.toml" in copied, f"{member}'s pyproject.toml is not copied"
+        assert any(
+            member == source.rstrip("/") or member.startswith(source.rstrip("/") + "/")
+            for source in copied
+        ), f"{member}'s sources are not copied"
