@@ -88,7 +88,8 @@ class Journey:
     env: dict[str, str]
     tmp: Path
     today: date
-    events: Probe
+    events: Probe  # deputies.#
+    everything: Probe  # every service's events
     # Every personal contact value entered along the way: never on the bus.
     secrets: set[str] = field(default_factory=set)
     deputies: list[dict[str, Any]] = field(default_factory=list)  # staff's view
@@ -169,6 +170,7 @@ async def test_a_county_year_of_deputy_liaison(
     platform, env = county
     async with (
         probe(rabbit_url, "deputies.#") as events,
+        probe(rabbit_url, "#") as everything,
         httpx.AsyncClient(timeout=30) as client,
     ):
         journey = Journey(
@@ -178,6 +180,7 @@ async def test_a_county_year_of_deputy_liaison(
             tmp=tmp_path,
             today=local_date(datetime.now(UTC)),
             events=events,
+            everything=everything,
         )
         await import_the_roster(journey)
         await import_more_with_the_cli(journey)
@@ -205,6 +208,11 @@ async def import_the_roster(j: Journey) -> None:
     assert refused["report"]["created"] == 0
     page = await j.get("deputies", "/deputies", STAFF, params={"limit": 1})
     assert page["total"] == 0
+    # A new user's mistakes: a picture instead of a roster, an empty file, a citizen importing.
+    picture = {"file": ("roster.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png")}
+    await j.post("deputies", "/deputies/imports", STAFF, 422, files=picture)
+    await j.post("deputies", "/deputies/imports", STAFF, 422, files={"file": ("a.csv", b"")})
+    await j.post("deputies", "/deputies/imports", CITIZEN, 403, files=roster.upload("csv"))
 
     # The valid rows: imported, the bad ones reported.
     partial = await j.post(
@@ -237,6 +245,12 @@ async def import_the_roster(j: Journey) -> None:
     assert len({d["registry_number"] for d in j.deputies}) == 300
     first = next(d for d in j.deputies if d["registry_number"] == "XZ-00001")
     assert first["position"] == "主任委员"
+    # The same roster saved by an older Excel as GBK: recognised, nothing changes.
+    again = await j.post(
+        "deputies", "/deputies/imports", STAFF, files=fixed.upload("csv", encoding="gbk")
+    )
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 300)
+    assert (await j.get("deputies", "/deputies", STAFF, params={"limit": 1}))["total"] == 300
     j.deputies.sort(key=lambda d: d["registry_number"])
 
 
@@ -251,22 +265,34 @@ async def all_deputies(j: Journey, headers: dict[str, str] | None) -> list[dict[
             return found
 
 
-async def import_more_with_the_cli(j: Journey) -> None:
-    """The operator's command against the running platform's database."""
-    extra = DeputyRoster.generate(5, start=301, seed=11)
-    for row in extra.rows:
-        j.secrets |= {row[k] for k in ("phone", "address", "email") if row[k]}
-    path = extra.write(j.tmp / "补录代表.xlsx")
+async def cli(j: Journey, *args: str) -> subprocess.CompletedProcess[str]:
+    """``jiandu-deputies`` as the operator runs it, with the platform's environment."""
     command = Path(sys.executable).parent / "jiandu-deputies"
-    done = await asyncio.to_thread(
+    return await asyncio.to_thread(
         subprocess.run,
-        [str(command), "import-deputies", str(path), "--json", "--by", "operator-e2e"],
+        [str(command), *args],
         env=j.env,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+async def import_more_with_the_cli(j: Journey) -> None:
+    """The operator's command against the running platform's database."""
+    extra = DeputyRoster.generate(5, start=301, seed=11)
+    for row in extra.rows:
+        j.secrets |= {row[k] for k in ("phone", "address", "email") if row[k]}
+    # First with a bad row: all or nothing, the command exits 1 and imports nothing.
+    bad = extra.with_bad_row(2, "bad_phone").write(j.tmp / "补录代表-有误.csv")
+    refused = await cli(j, "import-deputies", str(bad), "--json", "--by", "operator-e2e")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert [e["line"] for e in json.loads(refused.stdout)["errors"]] == [4]
+    assert (await j.get("deputies", "/deputies", STAFF, params={"limit": 1}))["total"] == 300
+
+    path = extra.write(j.tmp / "补录代表.xlsx")
+    done = await cli(j, "import-deputies", str(path), "--json", "--by", "operator-e2e")
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout)["created"] == 5
     page = await j.get("deputies", "/deputies", STAFF, params={"limit": 1})
@@ -312,6 +338,23 @@ async def citizens_opinions(j: Journey) -> Opinions:
     card = page.json()
     assert card["public_code"] == code and card["name"] == d1["name"]
     assert (await j.client.get(j.url("deputies", "/d/NOSUCHCODE"))).status_code == 404
+
+    # A deputy who left office takes no more opinions by their code.
+    gone = j.deputies[299]
+    await j.post(
+        "deputies",
+        f"/deputies/{gone['id']}/leave-office",
+        STAFF,
+        json={"left_on": str(j.today), "reason": "resigned"},
+    )
+    assert (await j.client.get(j.url("deputies", f"/d/{gone['public_code']}"))).status_code == 404
+    await j.post(
+        "deputies",
+        f"/public/deputies/{gone['public_code']}/opinions",
+        None,
+        404,
+        json={"subject": "x", "content": "y", "category": "other"},
+    )
 
     contacts = [f"1360000{n:04d}" for n in range(1, 7)]
     j.secrets |= set(contacts)
@@ -399,6 +442,7 @@ async def citizens_opinions(j: Journey) -> Opinions:
     assert proposal["focus_area"] == "elderly_care_social_security"
     assert proposal["title"] == "村口路灯不亮 (topic)"
     assert raised["topic_year"] == proposal["year"]
+    assert proposal["submitter_contact"] is None
 
     # The citizen follows each opinion with code and secret and sees every step.
     expected = {
@@ -470,6 +514,8 @@ async def legislative_consultation(j: Journey) -> None:
         },
     )
     assert [a["number"] for a in law["articles"]] == [1, 2, 3]
+    public = await j.get("deputies", f"/draft-laws/{law['id']}")  # citizens read it, no account
+    assert [a["number"] for a in public["articles"]] == [1, 2, 3]
     package = {p["contact_point_id"]: p["id"] for p in law["packages"]}
     a, b = package[points[0]["id"]], package[points[1]["id"]]
 
@@ -594,6 +640,18 @@ async def micro_projects(j: Journey) -> None:
     assert rejected["state"] == "rejected", rejected
 
     await j.post("deputies", f"/micro-projects/{road}/start", ROADS)
+    stranger = await j.client.post(
+        j.url("deputies", f"/micro-projects/{road}/spendings"),
+        headers=DEPARTMENT,
+        json={"amount": "1.00", "spent_on": str(j.today), "description": "not ours"},
+    )
+    assert stranger.status_code in (403, 404), stranger.text
+    unregistered = await j.client.post(
+        j.url("deputies", f"/micro-projects/{gym}/votes"),
+        headers=deputy(str(uuid.uuid4())),
+        json={"choice": "for"},
+    )
+    assert 400 <= unregistered.status_code < 500, unregistered.text
     today = str(j.today)
     for amount in ("30000.50", "45999.25"):
         spent = await j.post(
@@ -612,6 +670,14 @@ async def micro_projects(j: Journey) -> None:
     )
     assert accepted["state"] == "accepted"
     assert accepted["final_cost"] == "75999.75"
+
+    followed = await j.get(
+        "deputies",
+        f"/micro-projects/track/{ideas['修复幸福巷路面']['tracking_code']}",
+        {"X-Tracking-Secret": ideas["修复幸福巷路面"]["tracking_secret"]},
+    )
+    assert (followed["state"], followed["final_cost"]) == ("accepted", "75999.75")
+    assert proposer not in json.dumps(followed)
 
     totals = await j.get("deputies", "/micro-projects/totals", STAFF, params={"year": j.year})
     assert totals["projects"] == 3
@@ -805,6 +871,19 @@ async def station_and_scores(j: Journey, opinions: Opinions, contacts: Contacts)
                 "satisfied_responses": satisfied,
             },
         )
+    await j.post(
+        "deputies",
+        f"/stations/{station['id']}/activities",
+        STAFF,
+        422,
+        json={
+            "kind": "reception",
+            "held_on": today,
+            "title": "handled more than collected",
+            "opinions_collected": 1,
+            "opinions_handled": 2,
+        },
+    )
     for item, met in (
         ("venue", True),
         ("sign", True),
@@ -831,6 +910,9 @@ async def station_and_scores(j: Journey, opinions: Opinions, contacts: Contacts)
         },
         "star_thresholds": ["60", "70", "80", "90", "95"],
     }
+    lopsided = json.loads(json.dumps(index))
+    lopsided["criteria"]["six_haves"]["weight"] = 30
+    await j.post("deputies", "/station-rating-index", STAFF, 422, json=lopsided)
     await j.post("deputies", "/station-rating-index", STAFF, 201, json=index)
     rated = await j.post("deputies", f"/station-ratings/{j.year}", STAFF)
     by_station = {r["station_id"]: r for r in rated["published"]}
@@ -912,6 +994,9 @@ async def station_and_scores(j: Journey, opinions: Opinions, contacts: Contacts)
         "suggestion": Decimal(5),
     }
     assert Decimal(score["total_points"]) == Decimal(8)
+    await j.post("deputies", f"/deputy-performance/{d1}/{j.year}", STAFF, 409)
+    mine = await j.get("deputies", f"/deputy-performance/{d1}/{j.year}", deputy(d1))
+    assert mine["total_points"] == score["total_points"]
     assert score["rules_version"] == 1
     assert opinions.deputy_id == d1
     # A deputy with nothing recorded: every "one" missing, clamped at zero.
@@ -946,6 +1031,10 @@ async def nothing_personal_where_it_does_not_belong(j: Journey, opinions: Opinio
     for d in as_citizen:
         published = set(staff_view[d["id"]]["published"])
         assert {k for k in CONTACT_KEYS if k in d} <= published, d
+    # ... and what they did consent to is there (the check above is not vacuous).
+    consenting = [d for d in as_citizen if "phone" in staff_view[d["id"]]["published"]]
+    assert consenting and all(d["phone"] == staff_view[d["id"]]["phone"] for d in consenting)
+    assert len(consenting) < len(as_citizen)
     assert (await j.client.get(j.url("deputies", "/deputies"))).status_code == 401
     card = await j.get("deputies", f"/public/deputies/{opinions.code}")
     published = set(staff_view[opinions.deputy_id]["published"])
@@ -1004,3 +1093,10 @@ async def no_contact_data_on_the_bus(j: Journey) -> None:
             if value in body or value in decoded
         )
     assert not leaks, leaks[:10]
+    # Nor in any other service's events (topics' proposal, finance's trail, notifications).
+    assert any(m["type"].startswith("topics.") for m in j.everything.messages)
+    assert any(m["type"].startswith("finance.") for m in j.everything.messages)
+    others = [raw.body.decode() for raw in j.everything.raw]
+    decoded = [json.dumps(json.loads(body), ensure_ascii=False) for body in others]
+    elsewhere = {value for value in j.secrets for text in decoded if value in text}
+    assert not elsewhere, sorted(elsewhere)[:10]
