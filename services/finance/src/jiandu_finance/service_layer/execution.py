@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from typing import IO, Any
 
 from sqlalchemy.exc import IntegrityError
@@ -304,6 +305,67 @@ async def list_rejections(
         if record is None:
             raise NotFound("execution import", import_id)
         return record, await uow.execution.rejections(import_id, limit=limit, offset=offset)
+
+
+# --- progress per department (read-only, for the console's chart) ---------------------------
+
+
+@dataclass(frozen=True)
+class DepartmentProgress:
+    """A department's budget lines of a year and what they spent up to the as-of date."""
+
+    department_code: str
+    lines: int
+    adjusted_budget_fen: int
+    spent_fen: int
+
+    @property
+    def executed_share(self) -> Fraction | None:
+        if self.adjusted_budget_fen <= 0:
+            return None
+        return Fraction(self.spent_fen, self.adjusted_budget_fen)
+
+
+@dataclass(frozen=True)
+class YearProgress:
+    year: int
+    as_of: date
+    time_share: Fraction
+    departments: list[DepartmentProgress]
+
+
+def department_progress(lines: Iterable[monitoring.LineFigures]) -> list[DepartmentProgress]:
+    """Sum a year's budget lines per department (adjusted budgets, spending), by code."""
+    totals: dict[str, tuple[int, int, int]] = {}
+    for line in lines:
+        count, budget, spent = totals.get(line.department_code, (0, 0, 0))
+        totals[line.department_code] = (
+            count + 1,
+            budget + line.adjusted_budget_fen,
+            spent + line.spent_fen,
+        )
+    return [
+        DepartmentProgress(code, count, budget, spent)
+        for code, (count, budget, spent) in sorted(totals.items())
+    ]
+
+
+async def year_progress(
+    year: int, as_of: date | None, *, uow: FinanceUnitOfWork, today: date
+) -> YearProgress:
+    """Execution against time progress (序时进度) per department, as of ``as_of`` (default: the
+    year's latest payment, else today), clipped to the year."""
+    async with uow:
+        if as_of is None:
+            as_of = (await uow.execution.years_and_latest([year])).get(year, today)
+        day = min(max(as_of, date(year, 1, 1)), date(year, 12, 31))
+        figures = await uow.execution.year_figures(year, day, year_end_days=1)
+    return YearProgress(
+        year=year,
+        as_of=day,
+        time_share=monitoring.time_share(day),
+        departments=department_progress(figures.lines),
+    )
 
 
 # --- rules --------------------------------------------------------------------------------

@@ -13,10 +13,11 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from jiandu_finance.adapters.execution_files import sniff_format
@@ -31,13 +32,16 @@ from jiandu_finance.domain.execution import (
     Rejection,
 )
 from jiandu_finance.domain.rules import RuleSet, RuleThresholds
+from jiandu_finance.entrypoints.http.assets import YuanTotal
 from jiandu_finance.service_layer import execution as service
 from jiandu_finance.service_layer.unit_of_work import FinanceUnitOfWork
+from jiandu_shared.calendar import local_date
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.finance.budgets import ExecutionRule
 from jiandu_shared.errors import RuleViolation
-from jiandu_shared.money import NonNegativeYuan
+from jiandu_shared.money import NonNegativeYuan, from_fen
 from jiandu_shared.web.auth import Principal, Role, require
+from jiandu_shared.web.problems import problem
 
 CODE = r"^[0-9A-Za-z][0-9A-Za-z_.\-]*$"
 SHARE = r"^(0(\.[0-9]{1,6})?|1(\.0{1,6})?|[0-9]{1,6}/[1-9][0-9]{0,6})$"
@@ -341,6 +345,31 @@ class CloseIn(BaseModel):
     note: Annotated[str, Field(min_length=1, max_length=4000)]
 
 
+class DepartmentProgressOut(BaseModel):
+    department_code: str
+    lines: int = Field(description="The department's budget lines of the year")
+    adjusted_budget: YuanTotal = Field(description="Budgets plus net reallocations")
+    spent: YuanTotal = Field(description="Payments up to as_of")
+    executed_share: str | None = Field(
+        description='spent / adjusted_budget, 4 decimals rounded half up ("0.4500" = 45%); '
+        "null without a budget"
+    )
+
+
+class ProgressOut(BaseModel):
+    """Budget execution against time progress (支出进度与序时进度), per department."""
+
+    year: int
+    as_of: date = Field(description="The day the figures are taken at (end of day)")
+    time_share: str = Field(description="Share of the year elapsed at as_of (序时进度), 4 decimals")
+    departments: list[DepartmentProgressOut]
+
+
+def _share_text(share: Fraction) -> str:
+    exact = Decimal(share.numerator) / Decimal(share.denominator)
+    return str(exact.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
 def build_router(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> APIRouter:
     router = APIRouter(tags=["execution"])
     settings = FinanceSettings()
@@ -389,16 +418,11 @@ def build_router(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> APIRoute
         out = ImportOut.of(report.record, report.rejections)
         if report.record.status is ImportStatus.REJECTED:
             reason = report.record.malformed or f"{report.record.rows_rejected} row(s) rejected"
-            body = {
-                "type": "https://jiandu.example/problems/import-rejected",
-                "title": "Import rejected",
-                "status": 422,
-                "detail": f"nothing was imported: {reason}",
-                "instance": request.url.path,
-                **out.model_dump(mode="json"),
-            }
-            return JSONResponse(  # type: ignore[return-value]
-                body, status_code=422, media_type="application/problem+json"
+            # problem+json: "status" is the HTTP status; the import's own is "import_status".
+            fields = out.model_dump(mode="json")
+            fields["import_status"] = fields.pop("status")
+            return problem(  # type: ignore[return-value]
+                422, "Import rejected", f"nothing was imported: {reason}", request, **fields
             )
         return out
 
@@ -434,6 +458,38 @@ def build_router(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> APIRoute
             items=[RejectionOut(line=r.line, reason=r.reason) for r in rows],
             limit=limit,
             offset=offset,
+        )
+
+    @router.get(
+        "/execution/progress",
+        summary="Execution against time progress per department (staff, members)",
+        description="Each department's budget lines of the year summed: adjusted budget, "
+        "spending up to as_of, and the executed share beside the share of the year elapsed "
+        "(序时进度). as_of defaults to the year's latest payment (today without payments) and "
+        "is clipped to the year.",
+    )
+    async def progress(
+        who: Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF, Role.COMMITTEE_MEMBER))],
+        year: Annotated[int, Query(ge=2000, le=2100)],
+        as_of: date | None = None,
+    ) -> ProgressOut:
+        found = await service.year_progress(year, as_of, uow=uow(), today=local_date(clock.now()))
+        return ProgressOut(
+            year=found.year,
+            as_of=found.as_of,
+            time_share=_share_text(found.time_share),
+            departments=[
+                DepartmentProgressOut(
+                    department_code=d.department_code,
+                    lines=d.lines,
+                    adjusted_budget=from_fen(max(d.adjusted_budget_fen, 0)),
+                    spent=from_fen(max(d.spent_fen, 0)),
+                    executed_share=None
+                    if d.executed_share is None
+                    else _share_text(d.executed_share),
+                )
+                for d in found.departments
+            ],
         )
 
     @router.get("/execution/rules", summary="The monitoring thresholds in force")
