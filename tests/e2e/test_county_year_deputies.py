@@ -1035,6 +1035,11 @@ async def nothing_personal_where_it_does_not_belong(j: Journey, opinions: Opinio
     consenting = [d for d in as_citizen if "phone" in staff_view[d["id"]]["published"]]
     assert consenting and all(d["phone"] == staff_view[d["id"]]["phone"] for d in consenting)
     assert len(consenting) < len(as_citizen)
+    # Another deputy (a colleague) likewise sees only consented contact fields.
+    colleague = deputy(j.deputies[1]["id"])
+    for d in await all_deputies(j, colleague):
+        if d["id"] != j.deputies[1]["id"]:  # their own entry they see in full
+            assert {k for k in CONTACT_KEYS if k in d} <= set(staff_view[d["id"]]["published"])
     assert (await j.client.get(j.url("deputies", "/deputies"))).status_code == 401
     card = await j.get("deputies", f"/public/deputies/{opinions.code}")
     published = set(staff_view[opinions.deputy_id]["published"])
@@ -1049,6 +1054,8 @@ async def nothing_personal_where_it_does_not_belong(j: Journey, opinions: Opinio
     )
     assert other.status_code == 404
     assert (await j.client.get(j.url("deputies", "/citizen-opinions"))).status_code == 401
+    as_colleague = await j.get("deputies", "/citizen-opinions", colleague, params={"limit": 100})
+    assert as_colleague["total"] == 0  # another deputy's citizens stay with that deputy
     # Staff and the deputy do see the citizen's contact.
     own = await j.get("deputies", f"/citizen-opinions/{opinions.ids['answer']}", STAFF)
     assert own["citizen_contact"] == opinions.contacts[0]
@@ -1058,6 +1065,12 @@ async def nothing_personal_where_it_does_not_belong(j: Journey, opinions: Opinio
     assert voters_as_department.status_code == 403
     assert (await j.client.get(j.url("deputies", "/voters"))).status_code == 401
     assert (await j.client.get(j.url("deputies", "/voters"), headers=CITIZEN)).status_code == 403
+    own_voters = await j.get("deputies", "/voters", deputy(opinions.deputy_id))
+    assert own_voters["total"] == 10
+    assert all(v["personal_data_shown"] and v["phone"] for v in own_voters["items"])
+    someone_elses = own_voters["items"][0]["id"]
+    unlinked = await j.get("deputies", f"/voters/{someone_elses}", deputy(j.deputies[5]["id"]))
+    assert unlinked["phone"] is None and unlinked["address"] is None
     member = auth(Role.COMMITTEE_MEMBER, str(uuid.uuid4()))
     as_member = await j.get("deputies", "/voters", member, params={"limit": 100})
     assert as_member["total"] == 30
