@@ -52,6 +52,7 @@ class Console:
 
     platform: Platform
     url: str  # the console's base URL
+    rabbit_url: str = ""  # the platform's RabbitMQ vhost (to plant a dead letter, say)
 
     def service(self, name: str) -> str:
         return self.platform.urls[name]
@@ -64,9 +65,10 @@ def console(rabbit: RabbitNode) -> Iterator[Console]:
     data = Path(tempfile.mkdtemp(prefix="jiandu-browser-"))
     ports = {name: free_port() for name in SERVICES}
     console_url = f"http://127.0.0.1:{ports['console']}"
+    rabbit_url = rabbit.vhost_url(rabbit.new_vhost())
     env = {
         **os.environ,
-        "JIANDU_RABBIT_URL": rabbit.vhost_url(rabbit.new_vhost()),
+        "JIANDU_RABBIT_URL": rabbit_url,
         "JIANDU_DATA_DIR": str(data),
         "JIANDU_AUTH_SECRET": TEST_SECRET,
         "JIANDU_LOG_LEVEL": "WARNING",
@@ -78,7 +80,7 @@ def console(rabbit: RabbitNode) -> Iterator[Console]:
     }
     try:
         with launched(env, ports, "--no-agency-access") as platform:
-            yield Console(platform, console_url)
+            yield Console(platform, console_url, rabbit_url)
     finally:
         shutil.rmtree(data, ignore_errors=True)
 
