@@ -576,7 +576,7 @@ async def micro_projects(j: Journey) -> None:
     proposer = "13500000001"
     j.secrets.add(proposer)
     ideas = {}
-    for title in ("修复幸福巷路面", "增设健身器材", "村口装监控"):
+    for title in ("修复幸福巷路面", "增设健身器材", "村口装监控", "更换路灯"):
         ideas[title] = await j.post(
             "deputies",
             "/micro-projects",
@@ -603,9 +603,9 @@ async def micro_projects(j: Journey) -> None:
         },
     )
     assert too_precise.status_code == 422
-    road, gym, camera = (ideas[t]["id"] for t in ideas)
+    road, gym, camera, lights = (ideas[t]["id"] for t in ideas)
 
-    for project, budget in ((road, "80000.00"), (gym, "30000.00")):
+    for project, budget in ((road, "80000.00"), (gym, "30000.00"), (lights, "10000.00")):
         await j.post(
             "deputies",
             f"/micro-projects/{project}/admit",
@@ -631,6 +631,14 @@ async def micro_projects(j: Journey) -> None:
             201,
             json={"choice": "for" if n == 0 else "against"},
         )
+        if n < 3:
+            await j.post(
+                "deputies",
+                f"/micro-projects/{lights}/votes",
+                deputy(deputy_id),
+                201,
+                json={"choice": "for"},
+            )
     await j.post(
         "deputies", f"/micro-projects/{road}/votes", deputy(voters[0]), 409, json={"choice": "for"}
     )
@@ -679,19 +687,63 @@ async def micro_projects(j: Journey) -> None:
     assert (followed["state"], followed["final_cost"]) == ("accepted", "75999.75")
     assert proposer not in json.dumps(followed)
 
+    # The street lights: overspent by a fen, failed at acceptance, reworked, accepted.
+    await j.post("deputies", f"/micro-projects/{lights}/close-vote", STAFF)
+    await j.post("deputies", f"/micro-projects/{lights}/start", ROADS)
+    for amount in ("6000.00", "4000.01"):
+        over = await j.post(
+            "deputies",
+            f"/micro-projects/{lights}/spendings",
+            ROADS,
+            201,
+            json={"amount": amount, "spent_on": today, "description": "灯具"},
+        )
+    assert (over["spent_to_date"], over["budget_remaining"]) == ("10000.01", "-0.01")
+    await j.post("deputies", f"/micro-projects/{lights}/complete", ROADS, json={"report": "完工"})
+    failed = await j.post(
+        "deputies",
+        f"/micro-projects/{lights}/acceptance",
+        STAFF,
+        json={"result": "failed", "note": "照度不足，返工"},
+    )
+    assert (failed["state"], failed["failed_checks"]) == ("in_progress", 1)
+    await j.post(
+        "deputies",
+        f"/micro-projects/{lights}/spendings",
+        ROADS,
+        201,
+        json={"amount": "0.99", "spent_on": today, "description": "返工"},
+    )
+    await j.post(
+        "deputies", f"/micro-projects/{lights}/complete", ROADS, json={"report": "返工完成"}
+    )
+    passed = await j.post(
+        "deputies",
+        f"/micro-projects/{lights}/acceptance",
+        STAFF,
+        json={"result": "passed", "final_cost": "10001.00"},
+    )
+    assert (passed["state"], passed["final_cost"], passed["spent_to_date"]) == (
+        "accepted",
+        "10001.00",
+        "10001.00",
+    )
+
     totals = await j.get("deputies", "/micro-projects/totals", STAFF, params={"year": j.year})
-    assert totals["projects"] == 3
+    assert totals["projects"] == 4
     assert (totals["budget_approved"], totals["spent"], totals["final_cost_accepted"]) == (
-        "80000.00",
-        "75999.75",
-        "75999.75",
+        "90000.00",
+        "86000.75",
+        "86000.75",
     )
 
     # Finance follows the money trail from the events.
     async def settled_in_finance() -> dict[str, dict[str, Any]]:
         page = await j.get("finance", "/micro-projects", STAFF, params={"year": j.year})
         trails = {t["id"]: t for t in page["items"]}
-        done = trails.get(road, {}).get("status") == "accepted" and gym in trails
+        done = gym in trails and all(
+            trails.get(p, {}).get("status") == "accepted" for p in (road, lights)
+        )
         return trails if done else {}
 
     trails = await eventually(settled_in_finance, timeout=20, interval=0.2)
@@ -706,6 +758,12 @@ async def micro_projects(j: Journey) -> None:
     assert trail["overspent"] is False
     assert sorted(s["amount"] for s in trail["spendings"]) == ["30000.50", "45999.25"]
     assert trails[gym]["status"] == "rejected"
+    over_trail = trails[lights]
+    assert (over_trail["spent_to_date"], over_trail["final_cost"]) == ("10001.00", "10001.00")
+    assert (over_trail["remaining_budget"], over_trail["variance"]) == ("-1.00", "1.00")
+    assert over_trail["overspent"] is True
+    assert over_trail["acceptance_result"] == "passed"
+    assert sorted(s["amount"] for s in over_trail["spendings"]) == ["0.99", "4000.01", "6000.00"]
 
 
 # --- 5. dual contact ------------------------------------------------------------------------
