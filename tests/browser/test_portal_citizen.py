@@ -70,6 +70,7 @@ def test_a_citizen_proposes_a_topic_and_tracks_it(page: Page, console: Console) 
     page.locator("#f-secret").fill(secret)
     page.locator("#track-form button[type=submit]").click()
     expect(page.locator("#track-state")).to_have_text("Submitted, awaiting screening")
+    screenshot(page, "portal-proposal-tracked-en")
 
 
 def test_a_wrong_secret_is_not_found_next_to_the_form(page: Page, console: Console) -> None:
@@ -82,8 +83,9 @@ def test_a_wrong_secret_is_not_found_next_to_the_form(page: Page, console: Conso
 
 
 def test_a_citizen_follows_the_qr_link_sends_an_opinion_and_sees_the_answer(
-    page: Page, console: Console
+    phone: Page, console: Console
 ) -> None:
+    page = phone  # a citizen scans the QR code with a phone
     deputy = register_deputy(console)
     code = deputy["public_code"]
     # The QR code encodes the deputies' short link, which lands on the console's page.
@@ -134,6 +136,12 @@ def test_a_citizen_follows_the_qr_link_sends_an_opinion_and_sees_the_answer(
     expect(steps.nth(1)).to_contain_text("已联系城管部门")
     expect(page.locator("#track-next")).to_contain_text("已办结")
     screenshot(page, "portal-opinion-answered")
+    page.get_by_role("link", name="English").click()
+    page.locator("#f-code").fill(tracking)
+    page.locator("#f-secret").fill(secret)
+    page.locator("#track-form button[type=submit]").click()
+    expect(page.locator("#steps li").nth(1)).to_contain_text("The deputy answered")
+    screenshot(page, "portal-opinion-answered-en")
 
 
 def test_bad_input_is_shown_next_to_the_field(page: Page, console: Console) -> None:

@@ -67,6 +67,8 @@ i18n.add(
         "dept.rect.recovered_amount": ("其中追回金额（元）", "Of which recovered (yuan)"),
         "dept.rect.summary": ("整改情况", "What was done"),
         "dept.rect.submit": ("提交整改报告", "Submit the report"),
+        "dept.rect.rectified": ("已整改金额（元）", "Rectified (yuan)"),
+        "dept.rect.recovered": ("追回（元）", "Recovered (yuan)"),
         "dept.finding.amount": ("问题金额（元）", "Amount at issue (yuan)"),
         "dept.saved": ("已保存", "Saved"),
         "rect.not_rectified": ("未整改", "Not rectified"),

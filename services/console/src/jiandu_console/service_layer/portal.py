@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from jiandu_shared.calendar import local_date
+
 Json = Mapping[str, Any]
 
 DUE_SOON_DAYS = 7  # a deadline within this many calendar days is highlighted as due soon
@@ -67,15 +69,18 @@ class Timeline:
     details: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _day(value: object) -> str | None:
-    """The date part of an ISO date or datetime string (or None)."""
+def day(value: object) -> str | None:
+    """The day of an ISO date, or of an instant as a date in China (or None)."""
     if not value:
         return None
     text = str(value)
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+        instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return text[:10]
+    if instant.tzinfo is None:
+        return instant.date().isoformat()
+    return str(local_date(instant).isoformat())
 
 
 def _date(value: object) -> date:
@@ -92,7 +97,7 @@ PROPOSAL_NEXT = {
 def proposal_timeline(tracked: Json) -> Timeline:
     """A proposal tracked by its submitter (topics' TrackedProposalOut)."""
     status = str(tracked["status"])
-    steps = [Step("step.proposal.submitted", _day(tracked.get("submitted_at")))]
+    steps = [Step("step.proposal.submitted", day(tracked.get("submitted_at")))]
     details: list[tuple[str, str]] = []
     if status == "shortlisted":
         steps.append(Step("step.proposal.shortlisted"))
@@ -107,7 +112,7 @@ def proposal_timeline(tracked: Json) -> Timeline:
         if status not in ("merged", "adopted", "shortlisted"):
             steps += [Step("step.proposal.shortlisted"), Step("step.proposal.adopted")]
         text = plan.get("item_title")
-        steps.append(Step("step.proposal.included_in_plan", _day(plan.get("included_at")), text))
+        steps.append(Step("step.proposal.included_in_plan", day(plan.get("included_at")), text))
         if plan.get("planned_quarter"):
             details.append(("step.proposal.quarter", f"Q{plan['planned_quarter']}"))
     next_actor = None if plan else PROPOSAL_NEXT.get(status)
@@ -129,7 +134,7 @@ def opinion_timeline(tracked: Json) -> Timeline:
     steps = [
         Step(
             "step.opinion." + str(s["kind"]),
-            _day(s.get("at")),
+            day(s.get("at")),
             s.get("text"),
             s.get("on_time"),
         )
@@ -143,7 +148,7 @@ def opinion_timeline(tracked: Json) -> Timeline:
         state_key="state.opinion." + str(tracked["state"]),
         steps=steps,
         next_actor=None if not waiting else f"actor.{waiting}",
-        due=_day(tracked.get("due")) if waiting else None,
+        due=day(tracked.get("due")) if waiting else None,
     )
 
 
@@ -160,9 +165,9 @@ MICRO_NEXT = {
 def micro_project_timeline(tracked: Json) -> Timeline:
     """A micro project followed by its proposer (deputies' PublicProjectOut)."""
     state = str(tracked["state"])
-    steps = [Step("step.micro.proposed", _day(tracked.get("proposed_at")))]
+    steps = [Step("step.micro.proposed", day(tracked.get("proposed_at")))]
     if state != "proposed":
-        steps.append(Step("state.micro." + state, _day(tracked.get("accepted_on")), None))
+        steps.append(Step("state.micro." + state, day(tracked.get("accepted_on")), None))
     return Timeline(
         kind="micro_project",
         code=str(tracked["tracking_code"]),
@@ -207,8 +212,8 @@ def urgency(due: str | None, today: date, *, owed: bool, past_due: bool = False)
 def deadline_of(item: Json) -> tuple[str | None, bool]:
     deadline = item.get("deadline")
     if isinstance(deadline, Mapping):
-        return _day(deadline.get("due")), bool(deadline.get("provisional"))
-    return _day(deadline), False
+        return day(deadline.get("due")), bool(deadline.get("provisional"))
+    return day(deadline), False
 
 
 TOPIC_OPINION_TODO = {
@@ -284,7 +289,7 @@ def suggestion_item(s: Json, today: date, organisation: str) -> WorkItem:
 
 def finding_item(f: Json, today: date) -> WorkItem:
     owed = f.get("status") != "rectified"
-    due = _day(f.get("deadline"))
+    due = day(f.get("deadline"))
     return WorkItem(
         "finding",
         str(f["id"]),

@@ -109,6 +109,7 @@ def build_router() -> APIRouter:
             provisional=provisional,
             values=values,
             errors=errors,
+            day=view.day,
             limit=REPORT_LIMIT,
         )
 
@@ -165,6 +166,7 @@ def build_router() -> APIRouter:
             timeline=view.opinion_timeline(opinion),
             values=values,
             errors=errors,
+            day=view.day,
             limit=REPLY_LIMIT,
         )
 
@@ -213,6 +215,7 @@ def build_router() -> APIRouter:
             role=view.suggestion_role(suggestion, org),
             values=values,
             errors=errors,
+            day=view.day,
             limit=REPLY_LIMIT,
         )
 
@@ -266,6 +269,7 @@ def build_router() -> APIRouter:
             statuses=[(s, who.t(f"rect.{s}")) for s in RECT_STATUSES],
             values=values,
             errors=errors,
+            day=view.day,
             limit=RECTIFICATION_LIMIT,
         )
 
