@@ -49,7 +49,7 @@ METHODS = (
     "performance_review",
 )
 MERGE_TARGETS = frozenset({"submitted", "shortlisted", "adopted"})
-PAGE = 50
+PAGE = 100
 BOARD_PAGES = 3  # topics answers 100 opinions a page: the board shows up to 300
 
 
@@ -95,6 +95,7 @@ def build_router() -> APIRouter:
         errors: dict[str, Errors] | None = None,
         kept: dict[str, dict[str, str]] | None = None,
         status_code: int = 200,
+        back: str | None = None,
     ) -> Response:
         listed = await who.upstream.get(
             "topics",
@@ -112,7 +113,8 @@ def build_router() -> APIRouter:
         targets = [
             (p["id"], p["title"]) for p in everything["items"] if p["status"] in MERGE_TARGETS
         ]
-        query = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if back is None:  # where a form sends the staff back to: this very list
+            back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return render(
             request,
             who,
@@ -133,7 +135,7 @@ def build_router() -> APIRouter:
             targets=targets,
             errors=errors or {},
             kept=kept or {},
-            back=query,
+            back=back,
         )
 
     @router.get("/proposals", response_class=HTMLResponse)
@@ -190,6 +192,7 @@ def build_router() -> APIRouter:
             errors={str(proposal_id): errors},
             kept=kept,
             status_code=status_code,
+            back=target,
         )
 
     @router.post("/proposals/{proposal_id}/shortlist", response_class=HTMLResponse)
