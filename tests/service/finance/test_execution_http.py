@@ -140,7 +140,8 @@ async def test_bad_rows_import_nothing_and_the_report_names_each_line(
     assert answer.status_code == 422, answer.text
     assert answer.headers["content-type"].startswith("application/problem+json")
     report = answer.json()
-    assert report["status"] == "rejected" and report["title"] == "Import rejected"
+    assert (report["status"], report["import_status"]) == (422, "rejected")
+    assert report["title"] == "Import rejected"
     assert report["rows_read"] == 12 and report["rows_imported"] == 0
     assert report["rows_rejected"] == 4
     assert [r["line"] for r in report["rejections"]] == [3, 6, 8, 11]

@@ -421,9 +421,10 @@ def build_router(uow: Callable[[], FinanceUnitOfWork], clock: Clock) -> APIRoute
             # problem+json: "status" is the HTTP status; the import's own is "import_status".
             fields = out.model_dump(mode="json")
             fields["import_status"] = fields.pop("status")
-            return problem(  # type: ignore[return-value]
+            refused = problem(
                 422, "Import rejected", f"nothing was imported: {reason}", request, **fields
             )
+            return refused  # type: ignore[return-value]
         return out
 
     @router.get("/execution/imports", summary="Imports, newest first (staff, members)")
