@@ -162,6 +162,7 @@ async def test_a_proposal_goes_without_a_token_and_the_receipt_shows_the_secret(
         receipt = await client.post("/portal/proposals", data=sent)
         assert receipt.status_code == 200
         assert "JD-2345678ABC" in receipt.text and "s3cret-xyz" in receipt.text
+        assert receipt.headers["cache-control"] == "no-store"
         bad = await client.post("/portal/proposals", data={**sent, "title": " "})
         assert bad.status_code == 422
         assert 'id="error-title"' in bad.text and "请填写此项" in bad.text
@@ -203,3 +204,69 @@ async def test_the_department_pages_need_the_department_role() -> None:
     async for client in client_for({}):
         page = await client.get("/department")
         assert page.status_code == 303 and page.headers["location"].startswith("/login")
+
+
+def deputies(request: httpx.Request) -> httpx.Response:
+    path = request.url.path
+    if path == "/public/deputies/AB12/qr.svg":
+        return httpx.Response(
+            200, content=b"<svg>/d/AB12</svg>", headers={"content-type": "image/svg+xml"}
+        )
+    if path == "/public/opinions/MY-2345678ABC":
+        if request.headers.get("x-tracking-secret") != "right-secret":
+            return httpx.Response(404, json={"title": "Not Found"})
+        return httpx.Response(
+            200,
+            json={
+                "tracking_code": "MY-2345678ABC",
+                "public_code": "AB12",
+                "category": "transport",
+                "subject": "公交站",
+                "content": "c",
+                "state": "submitted",
+                "submitted_at": "2026-12-06T01:00:00Z",
+                "waiting_for": "deputy",
+                "due": "2026-12-11",
+                "steps": [
+                    {
+                        "number": 1,
+                        "kind": "submitted",
+                        "at": "2026-12-06T01:00:00Z",
+                        "text": None,
+                        "department_id": None,
+                        "on_time": None,
+                    }
+                ],
+            },
+        )
+    return httpx.Response(404, json={"title": "Not Found"})
+
+
+async def test_the_qr_code_is_served_from_the_console_and_tracking_says_not_found_plainly() -> None:
+    calls: Calls = []
+    async for client in client_for({"deputies": recorder(calls, deputies)}):
+        qr = await client.get("/portal/deputies/AB12/qr.svg")
+        assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
+        assert b"/d/AB12" in qr.content
+        assert (await client.get("/portal/deputies/NOPE/qr.svg")).status_code == 404
+
+        found = await client.post(
+            "/portal/track", data={"code": "my-2345678abc", "secret": "right-secret"}
+        )
+        assert found.status_code == 200 and found.headers["cache-control"] == "no-store"
+        assert "待代表答复" in found.text and "2026-12-11" in found.text
+
+        wrong = await client.post(
+            "/portal/track", data={"code": "MY-2345678ABC", "secret": "wrong-secret"}
+        )
+        assert wrong.status_code == 404
+        assert 'id="error-track"' in wrong.text and "未找到" in wrong.text
+
+        odd = await client.post("/portal/track", data={"code": "../../x", "secret": "a b"})
+        assert odd.status_code == 404 and 'id="error-track"' in odd.text
+
+        empty = await client.post("/portal/track", data={"code": "", "secret": ""})
+        assert empty.status_code == 422
+        assert 'id="error-code"' in empty.text and 'id="error-secret"' in empty.text
+    # The secret travels in a header, never in a URL.
+    assert all("secret" not in str(c.url) for c in calls)

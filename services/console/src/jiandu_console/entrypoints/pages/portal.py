@@ -68,6 +68,15 @@ def optional(value: str | None) -> str | None:
     return value or None
 
 
+def private(
+    request: Request, who: Viewer, template: str, status_code: int = 200, **context: Any
+) -> Response:
+    """A page showing a tracking secret or what it unlocks: kept out of every cache."""
+    response = render(request, who, template, status_code=status_code, **context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def failure(who: Viewer, error: UpstreamError) -> dict[str, str]:
     """A service's refusal as messages next to the fields (422) or above the form (409…)."""
     errors = view.readable_errors(error.field_errors, who.language.value)
@@ -137,7 +146,7 @@ def build_router() -> APIRouter:
             if error.status >= 500 or error.status in (401, 403):
                 raise
             return await proposal_page(request, who, values, failure(who, error), status=422)
-        return render(
+        return private(
             request,
             who,
             "portal/receipt.html",
@@ -243,7 +252,7 @@ def build_router() -> APIRouter:
                     return await deputy_page(request, who, code, values, {})
                 raise
             return await deputy_page(request, who, code, values, failure(who, error), status=422)
-        return render(
+        return private(
             request,
             who,
             "portal/receipt.html",
@@ -305,7 +314,7 @@ def build_router() -> APIRouter:
             if timeline is None:
                 errors["_"] = who.t("track.not_found")
         status = 200 if timeline is not None else (404 if "_" in errors else 422)
-        return render(
+        return private(
             request,
             who,
             "portal/track.html",
