@@ -18,7 +18,6 @@ from jiandu_shared.calendar import local_date
 from jiandu_shared.clock import Clock
 from jiandu_shared.service import Service, ServiceSpec, bootstrap
 from jiandu_shared.settings import service_settings
-from jiandu_shared.storage.unit_of_work import UnitOfWork
 from jiandu_shared.web.auth import Role
 from jiandu_topics.adapters.metadata import outbox
 from jiandu_topics.domain.collection import CollectionWindow
@@ -111,7 +110,7 @@ async def in_memory(
 
 
 async def outbox_events(
-    service: Service[TopicsUnitOfWork] | Service[UnitOfWork], event_type: str
+    service: Service[Any], event_type: str
 ) -> list[dict[str, Any]]:
     """The data of every event of ``event_type`` the service committed, in order."""
     async with service.runtime.database.session() as session:

@@ -8,23 +8,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from jiandu_deputies import SERVICE_NAME
 from jiandu_deputies.adapters import metadata as orm_metadata
-from jiandu_deputies.adapters.opinion_repository import CitizenOpinionRepository
 from jiandu_deputies.adapters.dual_contact_repository import DualContactRepository
-from jiandu_deputies.adapters.performance_repository import PerformanceRepository
-from jiandu_deputies.adapters.registry_repository import DeputyRepository
-from jiandu_deputies.adapters.station_repository import StationRepository
-from jiandu_deputies.adapters.suggestion_repository import SuggestionRepository
 from jiandu_deputies.adapters.legislation_repository import (
     ContactPointRepository,
     DraftLawRepository,
     OpinionPackageRepository,
 )
 from jiandu_deputies.adapters.micro_project_repository import MicroProjectRepository
+from jiandu_deputies.adapters.opinion_repository import CitizenOpinionRepository
+from jiandu_deputies.adapters.performance_repository import PerformanceRepository
 from jiandu_deputies.adapters.questioning_repository import (
     ProblemClueRepository,
     QuestioningSessionRepository,
     TrackedProblemRepository,
 )
+from jiandu_deputies.adapters.registry_repository import DeputyRepository
+from jiandu_deputies.adapters.station_repository import StationRepository
+from jiandu_deputies.adapters.suggestion_repository import SuggestionRepository
 from jiandu_shared.storage.calendar import CalendarRepository
 from jiandu_shared.storage.database import Database
 from jiandu_shared.storage.unit_of_work import UnitOfWork

@@ -9,14 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from jiandu_finance import SERVICE_NAME
 from jiandu_finance.adapters import metadata as orm_metadata
 from jiandu_finance.adapters.asset_repository import AssetReportRepository
-from jiandu_finance.adapters.budget_repository import BudgetRepository
-from jiandu_finance.adapters.execution_store import ExecutionStore, FindingRepository
 from jiandu_finance.adapters.audit_repository import AuditFindingRepository, AuditReportRepository
+from jiandu_finance.adapters.budget_repository import BudgetRepository
 from jiandu_finance.adapters.debt_repository import (
     BondRepository,
     DebtYearRepository,
     RiskRepository,
 )
+from jiandu_finance.adapters.execution_store import ExecutionStore, FindingRepository
 from jiandu_finance.adapters.performance_repository import (
     EvaluationRepository,
     IndicatorSetRepository,
