@@ -249,7 +249,8 @@ async def test_a_county_fiscal_year_through_the_finance_api(
         assert counted["finance.debt_risk.alert_lowered"] == 0
         assert counted["finance.report.deliberated"] == 1
         assert counted["finance.budget.created"] == 4
-        assert counted["finance.execution.imported"] == 3  # the file, the CLI's again, the rest
+        # the file, twice again (HTTP, CLI), the corrected rest
+        assert counted["finance.execution.imported"] == 4
         flagged = [
             (e["data"]["rule"], e["data"]["subject"])
             for e in seen
@@ -324,7 +325,13 @@ async def budgets_and_execution(
     assert explained.status_code == 200, explained.text
     assert explained.json()["state"] != behind["state"]
 
-    # The operator imports the same file again with the CLI: all duplicates, no second flag.
+    # The same file posted again: every row a duplicate, no second flag.
+    again_http = await client.post(f"{finance}/execution/imports", content=content, headers=CSV)
+    assert again_http.status_code == 201, again_http.text[:2000]
+    assert (again_http.json()["rows_imported"], again_http.json()["rows_duplicate"]) == (0, count)
+    assert again_http.json()["findings_flagged"] == 0
+
+    # And once more by the operator with the CLI, into the running service's database.
     cli = Path(sys.executable).parent / "jiandu-finance"
     again = await asyncio.to_thread(
         subprocess.run,
@@ -342,7 +349,7 @@ async def budgets_and_execution(
         Counter((f["rule"], f["subject"]) for f in await all_findings(client, finance)) == flagged
     )
     before = await imports_total(client, finance)
-    assert before == (2, count)
+    assert before == (3, count)
 
     # A malformed file: refused, with the line where reading stopped; nothing imported.
     fresh = [payment(f"N{i:04d}", "10.00") for i in range(40)]
