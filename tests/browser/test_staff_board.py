@@ -6,6 +6,7 @@ import random
 import uuid
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from playwright.sync_api import Page, expect
@@ -37,6 +38,12 @@ def assign(topics: httpx.Client, opinion_id: str, working_days: int | None) -> d
     assigned = topics.post(f"/opinions/{opinion_id}/assign", json=body, headers=STAFF)
     assert assigned.status_code == 200, assigned.text
     return dict(assigned.json())
+
+
+def in_english(page: Page, path: str) -> None:
+    """Switch the console to English on ``path`` (screenshots readable without CJK fonts)."""
+    page.goto(f"/lang/en?next={quote(path)}")
+    expect(page.locator("a.brand")).to_have_text("Jiandu supervision console")
 
 
 def test_assigning_from_the_board_moves_the_card_and_marks_its_deadline(
@@ -89,6 +96,9 @@ def test_assigning_from_the_board_moves_the_card_and_marks_its_deadline(
         expect(shown.locator(".marker-provisional")).to_have_count(1 if provisional else 0)
         expect(shown.locator(".deadline")).to_have_text(opinion["deadline"]["due"])
     screenshot(page, "staff-board")
+    in_english(page, f"/staff/opinions?year={year}")
+    expect(page.locator("#column-assigned h2")).to_contain_text("Assigned")
+    screenshot(page, "staff-board-en")
 
 
 def test_supervision_reports_and_the_statistics_of_a_year(page: Page, console: Console) -> None:
@@ -126,6 +136,9 @@ def test_supervision_reports_and_the_statistics_of_a_year(page: Page, console: C
     expect(page.locator(".chart svg").first).to_be_visible()
     assert page.locator(".chart svg rect").count() > 0
     screenshot(page, "staff-statistics")
+    in_english(page, "/staff/statistics?year=2026")
+    expect(page.locator("#by-state")).to_contain_text("Assigned")
+    screenshot(page, "staff-statistics-en")
 
 
 def test_a_citizen_or_a_department_gets_the_403_page(page: Page) -> None:

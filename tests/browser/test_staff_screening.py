@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ from jiandu_shared.calendar import local_date
 from jiandu_shared.clock import utcnow
 from jiandu_shared.web.auth import Role
 from tests.browser.conftest import Console, screenshot, sign_in
+from tests.browser.test_staff_board import in_english
 from tests.support.services import auth
 
 STAFF = auth(Role.COMMITTEE_STAFF, "staff-browser")
@@ -32,7 +34,7 @@ def open_window(topics: httpx.Client, year: int) -> None:
 def plan_year(topics: httpx.Client) -> int:
     """A year topics collects for today whose plan is not published (this year first: the
     portal's tests use next year's)."""
-    today = local_date(utcnow())
+    today: date = local_date(utcnow())
     for year in (today.year, today.year + 1):
         plans = topics.get("/plans", params={"year": year}, headers=STAFF).json()["items"]
         if not plans or plans[0]["state"] == "draft":
@@ -138,3 +140,9 @@ def test_staff_screen_proposals_and_put_the_adopted_ones_into_the_plan(
     page.goto(f"/staff/proposals?year={year}&status=included_in_plan")
     expect(row(page, ids["keep"]).locator(".status-badge")).to_have_text("已列入计划")
     expect(row(page, ids["also"]).locator(".status-badge")).to_have_text("已列入计划")
+    in_english(page, f"/staff/proposals?year={year}")
+    expect(row(page, ids["no"]).locator(".status-badge")).to_have_text("Declined")
+    screenshot(page, "staff-proposals-en")
+    page.goto(f"/staff/plan?year={year}")
+    expect(page.locator(".plan-state")).to_have_text("Published")
+    screenshot(page, "staff-plan-en")

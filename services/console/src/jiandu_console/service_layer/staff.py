@@ -192,8 +192,8 @@ class BarChart:
 def bar_chart(
     values: Sequence[tuple[str, int]],
     *,
-    width: int = 560,
-    label_width: int = 170,
+    width: int = 420,
+    label_width: int = 150,
     bar_height: int = 22,
     gap: int = 8,
 ) -> BarChart:
