@@ -224,3 +224,20 @@ def test_service_messages_read_in_chinese() -> None:
         "year": "请填写此项",
     }
     assert view.readable_errors(errors, "en") == errors
+
+
+def test_a_micro_project_timeline_names_who_acts_next() -> None:
+    tracked = {
+        "tracking_code": "WSS-ABCDEFGHJK",
+        "title": "修缮村道",
+        "state": "voting",
+        "proposed_at": "2026-11-01T02:00:00Z",
+        "accepted_on": None,
+    }
+    timeline = view.micro_project_timeline(tracked)
+    assert [s.key for s in timeline.steps] == ["step.micro.proposed", "state.micro.voting"]
+    assert timeline.next_actor == "actor.deputies_vote"
+    done = view.micro_project_timeline(
+        {**tracked, "state": "accepted", "accepted_on": "2027-05-01"}
+    )
+    assert done.next_actor is None and done.steps[-1].at == "2027-05-01"

@@ -30,6 +30,7 @@ i18n.add(
         "dept.due_soon": ("即将到期", "Due soon"),
         "dept.provisional": ("暂定期限", "Provisional deadline"),
         "dept.nothing": ("目前没有承办事项。", "Nothing is assigned to you at the moment."),
+        "dept.truncated": ("仅显示最近 {n} 项", "Only the latest {n} are shown"),
         "dept.unavailable": ("暂时无法读取", "Could not be read for now"),
         "dept.kind.opinion": ("审议意见", "Deliberation opinion"),
         "dept.kind.citizen_opinion": ("群众意见", "Citizen's opinion"),

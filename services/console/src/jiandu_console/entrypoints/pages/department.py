@@ -49,10 +49,13 @@ def build_router() -> APIRouter:
     async def worklist(request: Request, who: Who) -> Response:
         org = organisation(who)
         if not org and who.role is Role.DEPARTMENT:
-            return render(request, who, "department/index.html", items=[], failed=[], org="")
+            return render(
+                request, who, "department/index.html", items=[], failed=[], truncated=[], org=""
+            )
         day = today()
         items: list[view.WorkItem] = []
         failed: list[str] = []
+        truncated: list[str] = []
         sources = (
             ("opinion", "topics", "/opinions"),
             ("citizen_opinion", "deputies", "/citizen-opinions"),
@@ -67,6 +70,8 @@ def build_router() -> APIRouter:
                     raise
                 failed.append(kind)
                 continue
+            if int(page.get("total") or 0) > len(page["items"]):
+                truncated.append(kind)
             for raw in page["items"]:
                 if kind == "opinion":
                     items.append(view.topic_opinion_item(raw, day))
@@ -82,6 +87,8 @@ def build_router() -> APIRouter:
             "department/index.html",
             items=view.worklist(items),
             failed=failed,
+            truncated=truncated,
+            limit=LIST_LIMIT,
             org=org,
         )
 
