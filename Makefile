@@ -11,10 +11,10 @@ help:  ## List the targets
 env:  ## Create the virtual environment from the lock file (installs uv when missing)
 	$(UV) sync --frozen
 
-system-deps:  ## Install RabbitMQ, PostgreSQL 15 and Chromium (browser tests) from Debian's packages when absent
+system-deps:  ## Install RabbitMQ, PostgreSQL 15, Chromium and a CJK font (browser tests) from Debian's packages when absent
 	bash deploy/local/rabbitmq.sh install
-	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || [ ! -x /usr/bin/chromium ]; then \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql-15 chromium >/dev/null; \
+	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/wqy ]; then \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql-15 chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
 up: env  ## Run RabbitMQ, the four services (SQLite) and the console; Ctrl-C stops everything
