@@ -21,6 +21,7 @@ from tests.support.services import auth
 STAFF = auth(Role.COMMITTEE_STAFF, "staff-board")
 COMMITTEE = "00000000-0000-4000-8000-0000000c0502"
 ORGAN = "00000000-0000-4000-8000-0000000a0502"
+ORGAN_NAME = "县教育体育局"
 
 
 def draft(topics: httpx.Client, year: int, title: str) -> dict[str, Any]:
@@ -55,6 +56,11 @@ def test_assigning_from_the_board_moves_the_card_and_marks_its_deadline(
         fresh = draft(topics, year, f"关于学前教育的审议意见 {tag}")
         later = draft(topics, year, f"关于国有资产管理的审议意见 {tag}")
         far = assign(topics, later["id"], None)  # the rule's period: months away
+    with httpx.Client(base_url=console.service("notifications"), timeout=10) as notifications:
+        # The directory names the organ: the board shows the name and offers it to pick.
+        entry = {"role": "department", "ref": ORGAN, "name": ORGAN_NAME}
+        named = notifications.post("/recipients", json=entry, headers=STAFF)
+        assert named.status_code in (201, 409), named.text
 
     sign_in(page, "committee_staff", "staff-board")
     page.goto(f"/staff/opinions?year={year}")
@@ -79,6 +85,7 @@ def test_assigning_from_the_board_moves_the_card_and_marks_its_deadline(
     moved = page.locator("#column-assigned").locator(f"#opinion-{fresh['id']}")
     expect(moved).to_be_visible()
     expect(page.locator("#column-drafted").locator(f"#opinion-{fresh['id']}")).to_have_count(0)
+    expect(moved.locator(".organ-name")).to_have_text(ORGAN_NAME)
     far_card = page.locator(f"#opinion-{later['id']}")
     expect(far_card.locator(".marker-due-soon")).to_have_count(0)
     with httpx.Client(base_url=console.service("topics"), timeout=10) as topics:

@@ -116,6 +116,14 @@ STATISTICS = {
 }
 
 
+class FakeNotifications:
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/recipients"
+        assert request.url.params["role"] == "department"
+        entry = {"ref": ORGAN, "name": "县民政局", "active": True}
+        return httpx.Response(200, json={"items": [entry], "total": 1})
+
+
 class FakeTopics:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, Any]] = []
@@ -182,7 +190,13 @@ class FakeTopics:
 async def staff() -> AsyncIterator[tuple[httpx.AsyncClient, FakeTopics]]:
     settings = ConsoleSettings()
     topics = FakeTopics()
-    app = bootstrap(settings, transports={"topics": httpx.MockTransport(topics)})
+    app = bootstrap(
+        settings,
+        transports={
+            "topics": httpx.MockTransport(topics),
+            "notifications": httpx.MockTransport(FakeNotifications()),
+        },
+    )
     token = mint_token(
         settings.platform.auth_secret, "staff-1", Role.COMMITTEE_STAFF, None, timedelta(hours=1)
     )
@@ -290,6 +304,9 @@ async def test_the_board_marks_deadlines_and_shows_assignment_errors(
     assert page.status_code == 200
     for marker in ("marker-overdue", "marker-due-soon", "marker-provisional", "is-overdue"):
         assert marker in page.text
+    # Organs are named from the directory, and offered by name in the assignment form.
+    assert '<span class="organ-name">县民政局</span>' in page.text
+    assert f'<option value="{ORGAN}">县民政局</option>' in page.text
     bad = await client.post(
         f"/staff/opinions/{OPINION}/assign", data={"year": "2026", "organ_id": "x", "period": "0"}
     )

@@ -186,7 +186,7 @@ class BarChart:
 
     @property
     def empty(self) -> bool:
-        return all(b.value == 0 for b in self.bars)
+        return all(b.value == 0 for b in self.bars)  # nothing to draw (no bars at all too)
 
 
 def bar_chart(

@@ -68,6 +68,20 @@ def _refusal(exc: UpstreamError) -> Errors:
     return errors
 
 
+async def _organs(who: Viewer) -> dict[str, str]:
+    """Organ id -> name from the notifications directory's department entries (best effort:
+    without it the pages show ids, and staff type them)."""
+    try:
+        found = await who.upstream.get("notifications", "/recipients", role="department", limit=500)
+    except UpstreamError:
+        return {}
+    return {
+        str(r["ref"]): str(r["name"])
+        for r in found.get("items", [])
+        if r.get("ref") and r.get("active", True)
+    }
+
+
 def _back(target: str, fallback: str) -> str:
     target = safe_next(target)
     return target if target.startswith("/staff") else fallback
@@ -275,6 +289,7 @@ def build_router() -> APIRouter:
             areas={a["code"]: a["label"] for a in areas},
             errors=errors or {},
             form=form or {"methods": []},
+            organs=await _organs(who),
         )
 
     @router.get("/plan", response_class=HTMLResponse)
@@ -403,6 +418,7 @@ def build_router() -> APIRouter:
             total=total,
             errors=errors or {},
             kept=kept or {},
+            organs=await _organs(who),
         )
 
     @router.get("/opinions", response_class=HTMLResponse)
@@ -482,7 +498,13 @@ def build_router() -> APIRouter:
                 if exc.status != 404:
                     raise
         return render(
-            request, who, "staff/report.html", section="reports", report=found, opinion=opinion
+            request,
+            who,
+            "staff/report.html",
+            section="reports",
+            report=found,
+            opinion=opinion,
+            organs=await _organs(who),
         )
 
     # --- statistics -----------------------------------------------------------------------
@@ -493,22 +515,16 @@ def build_router() -> APIRouter:
         year = year or _today().year
         figures = await who.upstream.get("topics", f"/statistics/{year}")
         t = who.t
+
+        def bars(prefix: str, counts: dict[str, int]) -> views.BarChart:
+            # The table lists every figure; the chart draws the ones that are not zero.
+            return views.bar_chart([(t(prefix + k), v) for k, v in counts.items() if v])
+
         charts = {
-            "by_source": views.bar_chart(
-                [(t(f"staff.source.{k}"), v) for k, v in figures["proposals_by_source"].items()]
-            ),
-            "by_status": views.bar_chart(
-                [(t(f"staff.status.{k}"), v) for k, v in figures["proposals_by_status"].items()]
-            ),
-            "by_state": views.bar_chart(
-                [
-                    (t(f"staff.opinion.state.{k}"), v)
-                    for k, v in figures["opinions"]["by_state"].items()
-                ]
-            ),
-            "by_method": views.bar_chart(
-                [(t(f"staff.method.{k}"), v) for k, v in figures["plan"]["items_by_method"].items()]
-            ),
+            "by_source": bars("staff.source.", figures["proposals_by_source"]),
+            "by_status": bars("staff.status.", figures["proposals_by_status"]),
+            "by_state": bars("staff.opinion.state.", figures["opinions"]["by_state"]),
+            "by_method": bars("staff.method.", figures["plan"]["items_by_method"]),
         }
         return render(
             request,
