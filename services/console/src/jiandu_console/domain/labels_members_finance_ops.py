@@ -113,5 +113,7 @@ add(
         "operator.body": ("内容（前 500 字节）", "Body (first 500 bytes)"),
         "operator.empty_queue": ("该队列没有死信", "This queue holds no dead letters"),
         "operator.all_queues": ("全部死信队列", "All dead-letter queues"),
+        "operator.no_dead_letters": ("没有死信", "No dead letters anywhere"),
+        "operator.empty_queues": ("没有死信的队列", "Queues without dead letters"),
     }
 )
