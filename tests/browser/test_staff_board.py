@@ -14,9 +14,9 @@ from playwright.sync_api import Page, expect
 from jiandu_console.service_layer.staff import DUE_SOON_DAYS
 from jiandu_shared.calendar import local_date
 from jiandu_shared.clock import utcnow
-from jiandu_shared.web.auth import Role
+from jiandu_shared.web.auth import Role, mint_token
 from tests.browser.conftest import Console, screenshot, sign_in
-from tests.support.services import auth
+from tests.support.services import TEST_SECRET, auth
 
 STAFF = auth(Role.COMMITTEE_STAFF, "staff-board")
 COMMITTEE = "00000000-0000-4000-8000-0000000c0502"
@@ -102,6 +102,23 @@ def test_assigning_from_the_board_moves_the_card_and_marks_its_deadline(
         provisional = opinion["deadline"]["provisional"]
         expect(shown.locator(".marker-provisional")).to_have_count(1 if provisional else 0)
         expect(shown.locator(".deadline")).to_have_text(opinion["deadline"]["due"])
+    # The organ reports; staff open the members' evaluation from its card.
+    department = {
+        "Authorization": "Bearer " + mint_token(TEST_SECRET, "dept-0502", Role.DEPARTMENT, ORGAN)
+    }
+    with httpx.Client(base_url=console.service("topics"), timeout=10) as topics:
+        reported = topics.post(
+            f"/opinions/{later['id']}/report",
+            json={"summary": "已完成资产清查并建立台账。"},
+            headers=department,
+        )
+        assert reported.status_code == 200, reported.text
+    page.reload()
+    in_column = page.locator("#column-reported").locator(f"#opinion-{later['id']}")
+    in_column.get_by_role("button", name="开始满意度测评").click()
+    expect(
+        page.locator("#column-under_evaluation").locator(f"#opinion-{later['id']}")
+    ).to_be_visible()
     screenshot(page, "staff-board")
     in_english(page, f"/staff/opinions?year={year}")
     expect(page.locator("#column-assigned h2")).to_contain_text("Assigned")

@@ -177,8 +177,9 @@ class FakeTopics:
                 opinion("drafted", None, ["assign"]),
                 opinion("assigned", 2, []),
                 opinion("overdue", -3, []),
+                opinion("reported", 10, ["open_evaluation"]),
             ]
-            return httpx.Response(200, json={"items": items, "total": 3})
+            return httpx.Response(200, json={"items": items, "total": 4})
         if path.startswith("/statistics/"):
             return httpx.Response(200, json=STATISTICS)
         if path == "/supervision-reports":
@@ -318,6 +319,24 @@ async def test_the_board_marks_deadlines_and_shows_assignment_errors(
     )
     assert upstream.status_code == 422
     assert "unknown organ" in upstream.text
+
+
+async def test_the_boards_staff_steps_call_topics_and_come_back(
+    staff: tuple[httpx.AsyncClient, FakeTopics],
+) -> None:
+    client, topics = staff
+    page = await client.get("/staff/opinions")
+    assert "/steps/open_evaluation" in page.text
+    # A reported opinion owes nothing any more: no due-soon marker on it.
+    assert page.text.count("marker-due-soon") == 1
+    done = await client.post(
+        f"/staff/opinions/{OPINION}/steps/open_evaluation", data={"year": "2026"}
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/staff/opinions?year=2026#opinion-{OPINION}"
+    assert topics.calls[-1][:2] == ("POST", f"/opinions/{OPINION}/evaluation/open")
+    unknown = await client.post(f"/staff/opinions/{OPINION}/steps/rate", data={"year": "2026"})
+    assert unknown.status_code == 404
 
 
 async def test_statistics_are_tables_and_svg_bars(

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlparse
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from jiandu_console.adapters.upstream import UpstreamError
@@ -48,6 +48,15 @@ METHODS = (
     "work_supervision_three_questions",
     "performance_review",
 )
+# The board's one-click staff steps of the loop: topics' action -> its endpoint under the opinion.
+OPINION_STEPS: dict[str, str] = {
+    "open_evaluation": "evaluation/open",
+    "close_evaluation": "evaluation/close",
+    "circulate_notice": "notice",
+    "reopen_for_second_handling": "second-handling",
+    "publish_feedback": "feedback",
+    "close": "close",
+}
 MERGE_TARGETS = frozenset({"submitted", "shortlisted", "adopted"})
 PAGE = 100
 BOARD_PAGES = 3  # topics answers 100 opinions a page: the board shows up to 300
@@ -419,6 +428,7 @@ def build_router() -> APIRouter:
             errors=errors or {},
             kept=kept or {},
             organs=await _organs(who),
+            steps=OPINION_STEPS,
         )
 
     @router.get("/opinions", response_class=HTMLResponse)
@@ -460,6 +470,26 @@ def build_router() -> APIRouter:
         return await board_page(
             request, who, year, errors={key: errors}, kept=kept, status_code=status_code
         )
+
+    @router.post("/opinions/{opinion_id}/steps/{action}", response_class=HTMLResponse)
+    async def opinion_step(
+        request: Request, who: Who, opinion_id: uuid.UUID, action: str, year: Year
+    ) -> Response:
+        who.require(Role.COMMITTEE_STAFF)
+        endpoint = OPINION_STEPS.get(action)
+        if endpoint is None:
+            raise HTTPException(404)
+        try:
+            await who.upstream.post("topics", f"/opinions/{opinion_id}/{endpoint}")
+        except UpstreamError as exc:
+            return await board_page(
+                request,
+                who,
+                year,
+                errors={str(opinion_id): _refusal(exc)},
+                status_code=exc.status,
+            )
+        return RedirectResponse(f"/staff/opinions?year={year}#opinion-{opinion_id}", 303)
 
     # --- supervision reports --------------------------------------------------------------
 
