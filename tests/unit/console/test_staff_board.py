@@ -86,6 +86,7 @@ def test_due_soon_is_within_a_week_while_a_report_is_owed() -> None:
     reported = deadline_view(opinion("reported", "2026-12-08"), TODAY)
     assert reported is not None and not reported.due_soon and not reported.overdue
     assert reported.classes == "deadline"
+    assert not reported.owing
 
 
 def test_overdue_is_what_topics_says_and_wins_over_due_soon() -> None:

@@ -40,6 +40,7 @@ class DeadlineView:
     overdue: bool
     due_soon: bool
     days_left: int  # negative once past the due day
+    owing: bool  # the organ still owes its report by this deadline
 
     @property
     def classes(self) -> str:
@@ -80,6 +81,7 @@ def deadline_view(
         overdue=overdue,
         due_soon=due_soon,
         days_left=days_left,
+        owing=owing,
     )
 
 
