@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, select, tuple_
+from sqlalchemy import ColumnElement, or_, select, tuple_
 
 from jiandu_deputies.adapters.orm_registry import deputies
 from jiandu_deputies.domain.registry import Deputy, DeputyLevel, normalize_public_code
@@ -98,4 +98,32 @@ class DeputyRepository(Repository[Deputy]):
             conditions.append(c.name.contains(name, autoescape=True))
         return await self.page(
             deputies, conditions, (c.level, c.registry_number, c.id), limit=limit, offset=offset
+        )
+
+    async def search(
+        self,
+        *,
+        text: str | None = None,
+        level: DeputyLevel | None = None,
+        constituency: str | None = None,
+        limit: int,
+        offset: int,
+    ) -> tuple[Sequence[Deputy], int]:
+        """Serving deputies whose name or constituency holds ``text`` and whose constituency
+        holds ``constituency`` (substrings, case-insensitive), by name: the public search."""
+        c = deputies.c
+        conditions: list[ColumnElement[bool]] = [c.active.is_(True)]
+        if text:
+            conditions.append(
+                or_(
+                    c.name.icontains(text, autoescape=True),
+                    c.constituency.icontains(text, autoescape=True),
+                )
+            )
+        if level is not None:
+            conditions.append(c.level == level)
+        if constituency:
+            conditions.append(c.constituency.icontains(constituency, autoescape=True))
+        return await self.page(
+            deputies, conditions, (c.name, c.level, c.id), limit=limit, offset=offset
         )

@@ -158,6 +158,22 @@ async def list_deputies(
         )
 
 
+async def search_public(
+    uow: DeputiesUnitOfWork,
+    *,
+    text: str | None = None,
+    level: DeputyLevel | None = None,
+    constituency: str | None = None,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[Deputy], int]:
+    """Serving deputies a citizen finds by part of a name or constituency (找代表)."""
+    async with uow:
+        return await uow.deputies.search(
+            text=text, level=level, constituency=constituency, limit=limit, offset=offset
+        )
+
+
 def _as_dict(profile: DeputyProfile) -> dict[str, object]:
     return {name: getattr(profile, name) for name in DeputyProfile.__dataclass_fields__}
 

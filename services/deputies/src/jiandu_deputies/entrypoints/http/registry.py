@@ -207,6 +207,20 @@ class DeputyPage(BaseModel):
     offset: int
 
 
+class PublicDeputyPage(BaseModel):
+    """One page of the public search: serving deputies' public cards only."""
+
+    items: list[PublicDeputyCard]
+    total: int
+    limit: int
+    offset: int
+    page: int = Field(description="1 for the first page")
+
+
+MAX_SEARCH_PAGE = 10_000
+MAX_SEARCH_LIMIT = 50
+
+
 class RowErrorOut(BaseModel):
     line: int = Field(description="Line in the file; the header is line 1")
     reasons: list[str]
@@ -390,6 +404,53 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
         )
         return view(deputy, who)
 
+    def public_card_of(deputy: Deputy) -> PublicDeputyCard:
+        values = disclose(deputy, Audience.PUBLIC, local_date(clock.now())).values
+        values.pop("id")
+        return PublicDeputyCard.model_validate(values)
+
+    @router.get(
+        "/public/deputies",
+        response_model_exclude_unset=True,
+        summary="Find a serving deputy by part of a name or constituency (找代表); no account",
+        description=(
+            "Serving deputies only (those who left office are never listed), by name. `q` "
+            "matches part of the name or of the constituency, `constituency` part of the "
+            "constituency (case-insensitive). Each item is the public card: name, level, "
+            "constituency, term, the public code and only the fields the deputy agreed to "
+            "publish. Pages are numbered from 1."
+        ),
+    )
+    async def search_public(
+        q: Annotated[
+            str | None,
+            Query(
+                min_length=1,
+                max_length=model.MAX_CONSTITUENCY,
+                description="Part of a name or constituency",
+            ),
+        ] = None,
+        level: DeputyLevel | None = None,
+        constituency: Annotated[
+            str | None, Query(min_length=1, max_length=model.MAX_CONSTITUENCY)
+        ] = None,
+        page: Annotated[int, Query(ge=1, le=MAX_SEARCH_PAGE)] = 1,
+        limit: Annotated[int, Query(ge=1, le=MAX_SEARCH_LIMIT)] = 20,
+    ) -> PublicDeputyPage:
+        text = q.strip() if q else None
+        where = constituency.strip() if constituency else None
+        offset = (page - 1) * limit
+        items, total = await registry.search_public(
+            uow(), text=text, level=level, constituency=where, limit=limit, offset=offset
+        )
+        return PublicDeputyPage(
+            items=[public_card_of(d) for d in items],
+            total=total,
+            limit=limit,
+            offset=offset,
+            page=page,
+        )
+
     @router.get(
         "/public/deputies/{code}",
         response_model_exclude_unset=True,
@@ -399,10 +460,7 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
     async def public_card(
         code: Annotated[str, Path(min_length=1, max_length=20)],
     ) -> PublicDeputyCard:
-        deputy = await registry.deputy_by_code(code, uow())
-        values = disclose(deputy, Audience.PUBLIC, local_date(clock.now())).values
-        values.pop("id")
-        return PublicDeputyCard.model_validate(values)
+        return public_card_of(await registry.deputy_by_code(code, uow()))
 
     @router.post(
         "/deputies/imports",
