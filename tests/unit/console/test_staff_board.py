@@ -9,6 +9,7 @@ from jiandu_console.service_layer.staff import (
     OPINION_STATES,
     bar_chart,
     board,
+    china_time,
     deadline_view,
     parse_uuid,
     parse_uuid_list,
@@ -141,3 +142,10 @@ def test_bars_scale_to_the_largest_value() -> None:
     assert not chart.empty
     assert bar_chart([("a", 0)]).empty
     assert bar_chart([]).bars == []
+
+
+def test_instants_read_on_chinas_clock() -> None:
+    assert china_time("2026-12-05T17:00:00Z") == "2026-12-06 01:00"
+    assert china_time("2026-12-05T17:00:00+00:00") == "2026-12-06 01:00"
+    assert china_time("2026-12-05T09:30:00+08:00") == "2026-12-05 09:30"
+    assert china_time(None) == ""

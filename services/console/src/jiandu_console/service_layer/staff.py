@@ -9,8 +9,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
+
+CHINA = timezone(timedelta(hours=8))
+
+
+def china_time(instant: str | None) -> str:
+    """An instant from a service (ISO 8601 with its offset) as staff read it: China's clock."""
+    if not instant:
+        return ""
+    moment = datetime.fromisoformat(instant.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+
 
 # topics' opinion states (jiandu_topics.domain.opinion.OpinionState), in the loop's order.
 OPINION_STATES: tuple[str, ...] = (

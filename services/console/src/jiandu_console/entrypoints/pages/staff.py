@@ -514,6 +514,7 @@ def build_router() -> APIRouter:
             page=page,
             offset=offset,
             limit=20,
+            china_time=views.china_time,
         )
 
     @router.get("/reports/{report_id}", response_class=HTMLResponse)
@@ -535,6 +536,7 @@ def build_router() -> APIRouter:
             report=found,
             opinion=opinion,
             organs=await _organs(who),
+            china_time=views.china_time,
         )
 
     # --- statistics -----------------------------------------------------------------------
