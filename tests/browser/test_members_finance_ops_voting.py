@@ -200,6 +200,12 @@ def test_a_vote_from_another_browser_is_refused_once_and_shown_as_cast(
         )
     sign_in(phone, "committee_member", member)
     phone.goto(f"/members/inquiries/{iid}")
+    # A rating the service does not know is shown next to the buttons (422), nothing recorded.
+    odd = phone.request.post(
+        f"/members/inquiries/{iid}/questions/{qid}/vote", form={"rating": "so-so"}
+    )
+    assert odd.status == 422
+    assert 'id="error-rating"' in odd.text()
     phone.locator("button.vote.unsatisfied").tap()
     expect(phone.locator("#voted")).to_be_visible()
 
