@@ -21,8 +21,10 @@ up: env  ## Run RabbitMQ, the four services (SQLite) and the console; Ctrl-C sto
 	JIANDU_NOTIFICATIONS_PROVISION_DIR=$${JIANDU_NOTIFICATIONS_PROVISION_DIR:-deploy/notifications} \
 	  $(UV) run jiandu-up
 
-test: env system-deps  ## Run every test (unit, service, integration on real RabbitMQ/PostgreSQL, e2e)
-	$(UV) run pytest
+test: env system-deps  ## Run every test (unit, service, integration on real RabbitMQ/PostgreSQL, e2e, browser)
+	$(UV) run pytest -m "not browser"
+	# Playwright's sync driver keeps its own event loop: the browser tests get their own process.
+	$(UV) run pytest -m browser
 
 lint: env  ## ruff and mypy
 	$(UV) run ruff check .
