@@ -88,6 +88,38 @@ i18n.add(
         "level.city": ("市人大代表", "City"),
         "level.county": ("县人大代表", "County"),
         "level.township": ("乡镇人大代表", "Township"),
+        # --- finding a deputy by name or constituency (找代表) -------------------------------
+        "search.by_name": ("按姓名或选区查找", "Search by name or constituency"),
+        "search.help": (
+            "输入代表姓名或选区名称中的几个字，例如“王”或“城关镇”。只列出在任代表。",
+            "Type part of the deputy's name or constituency, e.g. 王 or 城关镇. Only serving "
+            "deputies are listed.",
+        ),
+        "search.q": ("姓名或选区", "Name or constituency"),
+        "search.any_level": ("全部层级", "All levels"),
+        "search.submit": ("搜索", "Search"),
+        "search.by_code": ("按代表码查找", "Find by the deputy's code"),
+        "search.results": ("查找结果", "Results"),
+        "search.found": ("找到的在任代表", "Serving deputies found"),
+        "search.none": ("没有找到代表。", "No deputy found."),
+        "search.none_help": (
+            "没有姓名或选区与您输入的文字相符的在任代表。请只输入姓名中的一两个字再试，"
+            "或输入代表联系卡上的代表码。",
+            "No serving deputy's name or constituency matches what you typed. Try one or two "
+            "characters of the name, or the code on the deputy's card.",
+        ),
+        "search.open": ("查看代表、提意见", "See the deputy and send an opinion"),
+        "search.previous": ("上一页", "Previous page"),
+        "search.next": ("下一页", "Next page"),
+        "search.page": ("页码", "Page"),
+        "search.required": ("请输入代表姓名或选区", "Enter part of a name or constituency"),
+        "search.too_long": ("最多输入100个字", "At most 100 characters"),
+        "search.bad_level": ("请从列表中选择层级", "Choose a level from the list"),
+        "search.bad_page": ("页码无效", "Not a valid page number"),
+        "search.refused": (
+            "无法按此条件查找，请修改后重试",
+            "This search cannot be run; change it",
+        ),
         # --- citizen opinions ---------------------------------------------------------------
         "opinion.form_title": ("码上提：向代表反映意见", "Send the deputy an opinion"),
         "opinion.subject": ("主题", "Subject"),

@@ -18,6 +18,7 @@ import jiandu_console.domain.labels_portal  # noqa: F401  (registers the labels)
 from jiandu_console.adapters.upstream import Upstream, UpstreamError
 from jiandu_console.entrypoints.session import Viewer, viewer
 from jiandu_console.entrypoints.templating import render
+from jiandu_console.service_layer import deputy_search
 from jiandu_console.service_layer import portal as view
 from jiandu_shared.calendar import local_date
 from jiandu_shared.clock import utcnow
@@ -159,9 +160,47 @@ def build_router() -> APIRouter:
 
     # --- deputies and opinions ------------------------------------------------------------------
 
+    async def search_page(
+        request: Request, who: Viewer, search: deputy_search.SearchQuery
+    ) -> Response:
+        """The deputies whose name or constituency holds the text (找代表), or why not."""
+        errors = {name: who.t(key) for name, key in search.errors.items()}
+        found: deputy_search.Results | None = None
+        if not search.asked and not errors:
+            errors["q"] = who.t("search.required")
+        if not errors:
+            try:
+                answer = await anonymous(request).get(
+                    "deputies", "/public/deputies", **search.params()
+                )
+            except UpstreamError as error:
+                if error.status != 422:
+                    raise
+                errors["q"] = who.t("search.refused")
+            else:
+                found = deputy_search.results(answer, search)
+        return render(
+            request,
+            who,
+            "portal/deputy_search.html",
+            status_code=422 if errors else 200,
+            search=search,
+            search_errors=errors,
+            found=found,
+        )
+
     @router.get("/deputies", response_class=HTMLResponse)
-    async def find_deputy(request: Request, who: Who, code: str = "") -> Response:
+    async def find_deputy(
+        request: Request,
+        who: Who,
+        code: str = "",
+        q: str | None = None,
+        level: str = "",
+        page: str = "",
+    ) -> Response:
         code = code.strip()
+        if not code and (q is not None or level):
+            return await search_page(request, who, deputy_search.read_query(q, level, page))
         if not code:
             return render(request, who, "portal/index.html", errors={}, code="")
         if not CODE.match(code):
