@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import JSON, DateTime, Enum
+from sqlalchemy import JSON, DateTime, Enum, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+from jiandu_shared.calendar import Period
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -56,3 +59,43 @@ class JsonOf(TypeDecorator[Any]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         return None if value is None else self.adapter.validate_python(value)
+
+
+class UuidList(TypeDecorator[list[uuid.UUID]]):
+    """A short list of ids as a JSON array of strings."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> list[str] | None:
+        return None if value is None else [str(v) for v in value]
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> list[uuid.UUID] | None:
+        return None if value is None else [uuid.UUID(str(v)) for v in value]
+
+
+class PeriodText(TypeDecorator[Period]):
+    """A deadline period as configuration writes it: ``"5 working_days"``, ``"6 months"``."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Period | None, dialect: Dialect) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Period | None:
+        return None if value is None else Period.parse(str(value))
+
+
+class YearTuple(TypeDecorator[tuple[int, ...]]):
+    """Years as a JSON list, read back as the tuple ``Deadline`` compares by (the years a
+    deadline counted on, so it is recounted when one of them gets its official calendar)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> list[int] | None:
+        return None if value is None else sorted(int(y) for y in value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> tuple[int, ...] | None:
+        return None if value is None else tuple(int(y) for y in value)

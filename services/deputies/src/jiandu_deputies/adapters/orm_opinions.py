@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Column,
     Date,
@@ -18,9 +17,7 @@ from sqlalchemy import (
     Uuid,
     event,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import composite, relationship
-from sqlalchemy.types import TypeDecorator
 
 from jiandu_deputies.adapters.metadata import mapper_registry, metadata
 from jiandu_deputies.domain.opinions import (
@@ -38,36 +35,9 @@ from jiandu_deputies.domain.suggestions import (
     SuggestionRound,
     SuggestionState,
 )
-from jiandu_shared.calendar import Deadline, Period
+from jiandu_shared.calendar import Deadline
 from jiandu_shared.contracts.topics import SatisfactionLevel
-from jiandu_shared.storage.types import StrEnumType, UtcDateTime
-
-
-class PeriodText(TypeDecorator[Period]):
-    """A period as configuration writes it: ``"5 working_days"``, ``"3 months"``."""
-
-    impl = String(40)
-    cache_ok = True
-
-    def process_bind_param(self, value: Period | None, dialect: Dialect) -> str | None:
-        return None if value is None else str(value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Period | None:
-        return None if value is None else Period.parse(str(value))
-
-
-class YearTuple(TypeDecorator[tuple[int, ...]]):
-    """Years as a JSON list, read back as the tuple ``Deadline`` compares by."""
-
-    impl = JSON
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> list[int] | None:
-        return None if value is None else sorted(int(y) for y in value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> tuple[int, ...] | None:
-        return None if value is None else tuple(int(y) for y in value)
-
+from jiandu_shared.storage.types import PeriodText, StrEnumType, UtcDateTime, YearTuple
 
 citizen_opinions = Table(
     "citizen_opinions",

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
 from sqlalchemy import (
-    JSON,
     Boolean,
     Column,
     Date,
@@ -18,9 +14,7 @@ from sqlalchemy import (
     Text,
     Uuid,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import relationship
-from sqlalchemy.types import TypeDecorator
 
 from jiandu_deputies.adapters.metadata import mapper_registry, metadata
 from jiandu_deputies.domain.questioning import (
@@ -35,34 +29,7 @@ from jiandu_deputies.domain.questioning import (
     SessionState,
     TrackedProblem,
 )
-from jiandu_shared.storage.types import StrEnumType, UtcDateTime
-
-
-class UuidList(TypeDecorator[list[uuid.UUID]]):
-    """A short list of ids as a JSON array of strings."""
-
-    impl = JSON
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> list[str] | None:
-        return None if value is None else [str(v) for v in value]
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> list[uuid.UUID] | None:
-        return None if value is None else [uuid.UUID(str(v)) for v in value]
-
-
-class YearTuple(TypeDecorator[tuple[int, ...]]):
-    """Years as a JSON list, read back as the tuple ``Deadline`` compares by."""
-
-    impl = JSON
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> list[int] | None:
-        return None if value is None else sorted(int(y) for y in value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> tuple[int, ...] | None:
-        return None if value is None else tuple(int(y) for y in value)
-
+from jiandu_shared.storage.types import StrEnumType, UtcDateTime, UuidList, YearTuple
 
 questioning_sessions = Table(
     "questioning_sessions",

@@ -21,17 +21,6 @@ from jiandu_topics.domain.proposal import ProposalRef
 E = TypeVar("E", bound=StrEnum)
 
 
-class UuidList(TypeDecorator[list[uuid.UUID]]):
-    impl = JSON
-    cache_ok = True
-
-    def process_bind_param(self, value: list[uuid.UUID] | None, dialect: Dialect) -> Any:
-        return None if value is None else [str(v) for v in value]
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> list[uuid.UUID] | None:
-        return None if value is None else [uuid.UUID(v) for v in value]
-
-
 class EnumList(TypeDecorator[list[E]], Generic[E]):
     """A list of string-enum members stored by value."""
 

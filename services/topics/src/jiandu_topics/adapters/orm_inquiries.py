@@ -21,8 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from jiandu_shared.contracts.topics import SatisfactionLevel
-from jiandu_shared.storage.types import StrEnumType, UtcDateTime
-from jiandu_topics.adapters.json_columns import EvaluationResultJson, UuidList
+from jiandu_shared.storage.types import StrEnumType, UtcDateTime, UuidList
+from jiandu_topics.adapters.json_columns import EvaluationResultJson
 from jiandu_topics.adapters.metadata import mapper_registry, metadata
 from jiandu_topics.domain.inquiry import AnswerVote, InquiryQuestion, InquiryState, SpecialInquiry
 

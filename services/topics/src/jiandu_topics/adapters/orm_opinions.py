@@ -24,9 +24,9 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import composite, relationship
 from sqlalchemy.types import TypeDecorator
 
-from jiandu_shared.calendar import Deadline, Period
+from jiandu_shared.calendar import Deadline
 from jiandu_shared.contracts.topics import ReviewOutcome, SatisfactionLevel
-from jiandu_shared.storage.types import StrEnumType, UtcDateTime
+from jiandu_shared.storage.types import PeriodText, StrEnumType, UtcDateTime, YearTuple
 from jiandu_topics.adapters import orm_calendar  # noqa: F401 - its table, same metadata
 from jiandu_topics.adapters.metadata import mapper_registry, metadata
 from jiandu_topics.domain.opinion import (
@@ -39,32 +39,6 @@ from jiandu_topics.domain.opinion import (
 )
 from jiandu_topics.domain.report import SupervisionReport
 from jiandu_topics.domain.review import Finding, FollowUpReview, ReviewState
-
-
-class PeriodText(TypeDecorator[Period]):
-    """A period as configuration writes it: ``"60 working_days"``, ``"6 months"``."""
-
-    impl = String(40)
-    cache_ok = True
-
-    def process_bind_param(self, value: Period | None, dialect: Dialect) -> str | None:
-        return None if value is None else str(value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Period | None:
-        return None if value is None else Period.parse(str(value))
-
-
-class YearTuple(TypeDecorator[tuple[int, ...]]):
-    """Years as a JSON list, read back as the tuple ``Deadline`` compares by."""
-
-    impl = JSON
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> list[int] | None:
-        return None if value is None else sorted(int(y) for y in value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> tuple[int, ...] | None:
-        return None if value is None else tuple(int(y) for y in value)
 
 
 class ResultJson(TypeDecorator[EvaluationResult]):

@@ -18,8 +18,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from jiandu_shared.contracts.topics import SupervisionMethod
-from jiandu_shared.storage.types import StrEnumType, UtcDateTime
-from jiandu_topics.adapters.json_columns import EnumList, UuidList
+from jiandu_shared.storage.types import StrEnumType, UtcDateTime, UuidList
+from jiandu_topics.adapters.json_columns import EnumList
 from jiandu_topics.adapters.metadata import mapper_registry, metadata
 from jiandu_topics.domain.plan import AnnualPlan, PlanItem, PlanState
 
