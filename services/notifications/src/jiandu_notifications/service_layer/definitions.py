@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic.config import JsonDict
 
 from jiandu_notifications.domain.directory import DigestFrequency, Locale, Recipient
 from jiandu_notifications.domain.notification import RecipientRole
@@ -40,8 +41,22 @@ Code = Annotated[str, Field(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z
 Secret = Annotated[str, Field(min_length=16, max_length=200, pattern=r"^[\x21-\x7e]+$")]
 
 
+def _needs(channel: str, field: str) -> JsonDict:
+    """JSON Schema for "``channel`` among the channels needs ``field``" (the validator's rule)."""
+    return {
+        "anyOf": [
+            {"properties": {"channels": {"not": {"contains": {"const": channel}}}}},
+            {"required": [field], "properties": {field: {"type": "string"}}},
+        ]
+    }
+
+
 class RecipientIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # The rules of ``_addresses`` below, stated for clients.
+        json_schema_extra={"allOf": [_needs("email", "email"), _needs("sms", "phone")]},
+    )
 
     role: RecipientRole
     ref: Ref | None = Field(
@@ -51,7 +66,15 @@ class RecipientIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     email: Email | None = None
     phone: Phone | None = None
-    channels: list[ChannelKind] = Field(default_factory=list, max_length=2)
+    channels: list[ChannelKind] = Field(
+        default_factory=list,
+        max_length=2,
+        # A directory entry is reached by e-mail or SMS only (``_personal_channels``).
+        json_schema_extra={
+            "items": {"type": "string", "enum": [ChannelKind.EMAIL, ChannelKind.SMS]}
+        },
+        description="'email' needs an e-mail address, 'sms' a phone number",
+    )
     locale: Locale = Locale.ZH
     digest: DigestFrequency = DigestFrequency.NONE
     active: bool = True

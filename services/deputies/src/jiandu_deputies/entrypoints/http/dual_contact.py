@@ -67,8 +67,10 @@ def own_id(who: Principal) -> uuid.UUID | None:
 class MemberIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=50)
-    title: str | None = Field(default=None, min_length=1, max_length=100, examples=["副主任"])
+    name: str = Field(min_length=1, pattern=r"\S", max_length=50)
+    title: str | None = Field(
+        default=None, min_length=1, pattern=r"\S", max_length=100, examples=["副主任"]
+    )
     deputy_id: uuid.UUID | None = Field(default=None, description="When also a deputy")
 
 
@@ -103,14 +105,14 @@ class MemberPage(BaseModel):
 class VoterIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=50)
+    name: str = Field(min_length=1, pattern=r"\S", max_length=50)
     phone: str | None = Field(
         default=None, min_length=5, max_length=20, pattern=r"^[0-9+\-() （）]+$"
     )
-    address: str | None = Field(default=None, min_length=1, max_length=200)
+    address: str | None = Field(default=None, min_length=1, pattern=r"\S", max_length=200)
     gender: Gender | None = None
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
-    industry: str | None = Field(default=None, min_length=1, max_length=50)
+    industry: str | None = Field(default=None, min_length=1, pattern=r"\S", max_length=50)
     skills: list[Annotated[str, Field(min_length=1, max_length=30)]] = Field(
         default_factory=list, max_length=20
     )
@@ -275,7 +277,7 @@ class ContactIn(BaseModel):
     contacted_on: date
     channel: ContactChannel
     raised: str | None = Field(
-        default=None, min_length=1, max_length=2000, description="What was raised"
+        default=None, min_length=1, pattern=r"\S", max_length=2000, description="What was raised"
     )
 
 

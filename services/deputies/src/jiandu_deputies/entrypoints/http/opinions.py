@@ -108,8 +108,8 @@ class OpinionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    subject: str = Field(min_length=1, max_length=MAX_SUBJECT, description="主题")
-    content: str = Field(min_length=1, max_length=MAX_CONTENT, description="内容")
+    subject: str = Field(min_length=1, pattern=r"\S", max_length=MAX_SUBJECT, description="主题")
+    content: str = Field(min_length=1, pattern=r"\S", max_length=MAX_CONTENT, description="内容")
     category: IssueCategory = Field(description="类别")
     name: str | None = Field(default=None, max_length=MAX_NAME, description="姓名 (optional)")
     contact: str | None = Field(
@@ -122,7 +122,9 @@ class OpinionIn(BaseModel):
 class AnswerIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    answer: str = Field(min_length=1, max_length=MAX_RESPONSE, description="码上答: the answer")
+    answer: str = Field(
+        min_length=1, pattern=r"\S", max_length=MAX_RESPONSE, description="码上答: the answer"
+    )
 
 
 class TransferIn(BaseModel):
@@ -138,7 +140,7 @@ class DepartmentReplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reply: str = Field(
-        min_length=1, max_length=MAX_RESPONSE, description="What was done (即办即复)"
+        min_length=1, pattern=r"\S", max_length=MAX_RESPONSE, description="What was done (即办即复)"
     )
 
 
@@ -146,10 +148,18 @@ class RaiseAsSuggestionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     title: str | None = Field(
-        default=None, min_length=1, max_length=200, description="Default: the opinion's subject"
+        default=None,
+        min_length=1,
+        pattern=r"\S",
+        max_length=200,
+        description="Default: the opinion's subject",
     )
     content: str | None = Field(
-        default=None, min_length=1, max_length=20_000, description="Default: the opinion's text"
+        default=None,
+        min_length=1,
+        pattern=r"\S",
+        max_length=20_000,
+        description="Default: the opinion's text",
     )
 
 
@@ -164,11 +174,16 @@ class RaiseAsTopicIn(BaseModel):
     )
     rationale: str = Field(
         min_length=1,
+        pattern=r"\S",
         max_length=5000,
         description="Why it deserves supervision (the deputy's words)",
     )
     title: str | None = Field(
-        default=None, min_length=1, max_length=200, description="Default: the opinion's subject"
+        default=None,
+        min_length=1,
+        pattern=r"\S",
+        max_length=200,
+        description="Default: the opinion's subject",
     )
     year: int | None = Field(
         default=None, ge=2000, le=2100, description="Default: next year (the one being collected)"

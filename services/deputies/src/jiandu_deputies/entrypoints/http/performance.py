@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from jiandu_deputies.domain.performance import (
     KIND_LABELS,
@@ -32,7 +32,33 @@ from jiandu_shared.web.idempotency import IdempotencyDep
 Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 PathYear = Annotated[int, Path(ge=2000, le=2100)]
-Points = Annotated[Decimal, Field(ge=-1000, le=1000, max_digits=6, decimal_places=2)]
+
+
+def _points(pattern: str, description: str) -> WithJsonSchema:
+    # The bounds stated exactly, as a decimal string (a JSON number still passes validation,
+    # but a float cannot promise two decimals).
+    return WithJsonSchema({"type": "string", "pattern": pattern, "description": description})
+
+
+_UP_TO_1000 = r"1000(\.0{1,2})?|[0-9]{1,3}(\.[0-9]{1,2})?"
+Points = Annotated[
+    Decimal,
+    Field(ge=-1000, le=1000, max_digits=6, decimal_places=2),
+    _points(rf"^-?({_UP_TO_1000})$", 'From -1000 to 1000, at most 2 decimals, e.g. "2.5"'),
+]
+NonNegativePoints = Annotated[
+    Decimal,
+    Field(ge=0, le=1000, max_digits=6, decimal_places=2),
+    _points(rf"^({_UP_TO_1000})$", 'From 0 to 1000, at most 2 decimals, e.g. "2.5"'),
+]
+PositivePoints = Annotated[
+    Decimal,
+    Field(gt=0, le=1000, max_digits=6, decimal_places=2),
+    _points(
+        r"^(1000(\.0{1,2})?|[1-9][0-9]{0,2}(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$",
+        'Above 0 and at most 1000, at most 2 decimals, e.g. "100"',
+    ),
+]
 
 Staff = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF))]
 Recorder = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF, Role.DEPUTY))]
@@ -60,7 +86,7 @@ class ActivityIn(BaseModel):
         "the service's other records; they are not accepted here"
     )
     held_on: date
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
 
 
 class ActivityOut(BaseModel):
@@ -98,16 +124,18 @@ class KindRuleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     points: Points = Field(description="Per activity; negative for a deduction")
-    cap: Points | None = Field(default=None, gt=0, description="Most the kind adds/deducts a year")
+    cap: PositivePoints | None = Field(
+        default=None, description="Most the kind adds/deducts a year"
+    )
     required: int = Field(default=0, ge=0, le=100, description="How many a year (the 'ones')")
-    shortfall: Points = Field(default=Decimal(0), ge=0, description="Deducted per missing one")
+    shortfall: NonNegativePoints = Field(default=Decimal(0), description="Deducted per missing one")
 
 
 class RulesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kinds: dict[DeputyActivityKind, KindRuleIn] = Field(min_length=1, max_length=20)
-    max_total: Points = Field(default=Decimal(100), gt=0)
+    max_total: PositivePoints = Field(default=Decimal(100))
 
 
 class KindRuleOut(BaseModel):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from jiandu_deputies.domain.rating import (
     CRITERION_LABELS,
@@ -63,11 +63,11 @@ Reader = Annotated[
 class StationIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=100, examples=["腾飞社区代表联络站"])
+    name: str = Field(min_length=1, pattern=r"\S", max_length=100, examples=["腾飞社区代表联络站"])
     kind: StationKind
     level: StationLevel
     parent_id: uuid.UUID | None = Field(default=None, description="The station above this one")
-    address: str | None = Field(default=None, min_length=1, max_length=200)
+    address: str | None = Field(default=None, min_length=1, pattern=r"\S", max_length=200)
 
 
 class DeputiesIn(BaseModel):
@@ -85,9 +85,13 @@ class CheckIn(BaseModel):
     met: bool
     checked_on: date
     checked_by: str | None = Field(
-        default=None, min_length=1, max_length=100, description="Defaults to the caller"
+        default=None,
+        min_length=1,
+        pattern=r"\S",
+        max_length=100,
+        description="Defaults to the caller",
     )
-    note: str | None = Field(default=None, min_length=1, max_length=500)
+    note: str | None = Field(default=None, min_length=1, pattern=r"\S", max_length=500)
 
 
 class CheckOut(BaseModel):
@@ -157,7 +161,7 @@ class ActivityIn(BaseModel):
 
     kind: StationActivityKind
     held_on: date
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
     deputy_ids: Deputies = Field(default_factory=list, description="Deputies present")
     citizens_received: Count = 0
     opinions_collected: Count = 0
@@ -210,7 +214,30 @@ class ActivityPage(BaseModel):
     offset: int
 
 
-Ratio = Annotated[Decimal, Field(ge=0, le=10_000, max_digits=9, decimal_places=4)]
+# The bounds stated exactly, as decimal strings (a JSON number still passes validation, but a
+# float cannot promise the decimals).
+Ratio = Annotated[
+    Decimal,
+    Field(ge=0, le=10_000, max_digits=9, decimal_places=4),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(10000(\.0{1,4})?|[0-9]{1,4}(\.[0-9]{1,4})?)$",
+            "description": 'From 0 to 10000, at most 4 decimals, e.g. "0.85"',
+        }
+    ),
+]
+StarThreshold = Annotated[
+    Decimal,
+    Field(gt=0, le=100, decimal_places=2),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(100(\.0{1,2})?|[1-9][0-9]?(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$",
+            "description": 'Above 0 and at most 100, at most 2 decimals, e.g. "60"',
+        }
+    ),
+]
 
 
 class CriterionIn(BaseModel):
@@ -227,7 +254,7 @@ class IndexIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     criteria: dict[Criterion, CriterionIn] = Field(min_length=5, max_length=5)
-    star_thresholds: list[Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]] = Field(
+    star_thresholds: list[StarThreshold] = Field(
         min_length=5, max_length=5, description="Total points for 1, 2, 3, 4 and 5 stars"
     )
 

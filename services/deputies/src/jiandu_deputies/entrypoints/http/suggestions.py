@@ -63,8 +63,8 @@ def suggestion_scope(principal: Principal) -> Scope:
 class SuggestionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, max_length=MAX_TITLE)
-    content: str = Field(min_length=1, max_length=MAX_CONTENT)
+    title: str = Field(min_length=1, pattern=r"\S", max_length=MAX_TITLE)
+    content: str = Field(min_length=1, pattern=r"\S", max_length=MAX_CONTENT)
     category: IssueCategory
 
 
@@ -96,19 +96,21 @@ class LeaderIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     leader_id: uuid.UUID = Field(description="The leader who leads and supervises (领办督办)")
-    leader_title: str = Field(min_length=1, max_length=MAX_LEADER_TITLE, description="e.g. 副区长")
+    leader_title: str = Field(
+        min_length=1, pattern=r"\S", max_length=MAX_LEADER_TITLE, description="e.g. 副区长"
+    )
 
 
 class InputIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    content: str = Field(min_length=1, max_length=MAX_INPUT, description="协办意见")
+    content: str = Field(min_length=1, pattern=r"\S", max_length=MAX_INPUT, description="协办意见")
 
 
 class ReplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    content: str = Field(min_length=1, max_length=MAX_REPLY, description="答复")
+    content: str = Field(min_length=1, pattern=r"\S", max_length=MAX_REPLY, description="答复")
 
 
 class RatingIn(BaseModel):

@@ -56,6 +56,14 @@ YuanTotal = Annotated[
 Quantity = Annotated[
     Decimal,
     Field(ge=Decimal(0), max_digits=20, decimal_places=4, allow_inf_nan=False),
+    # What the bounds allow, stated: a decimal string (a JSON number still passes).
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^[0-9]{1,16}(\.[0-9]{1,4})?$",
+            "description": 'A quantity, at most 4 decimals, e.g. "1250.5"',
+        }
+    ),
 ]
 
 
@@ -65,7 +73,7 @@ Quantity = Annotated[
 class OpinionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
     organ_id: uuid.UUID = Field(description="The organ that must act on the opinion")
 
 
@@ -111,7 +119,9 @@ class FigureIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     ledger: AssetLedger
-    item: str = Field(min_length=1, max_length=100, examples=["资产总额", "土地面积"])
+    item: str = Field(
+        min_length=1, pattern=r"\S", max_length=100, examples=["资产总额", "土地面积"]
+    )
     amount: Yuan | None = Field(
         default=None, description="Yuan; required except on the natural-resource ledger"
     )
@@ -120,7 +130,7 @@ class FigureIn(BaseModel):
         description="Natural-resource ledger: a physical quantity (decimal, ≤4 decimals)",
     )
     unit: str | None = Field(
-        default=None, min_length=1, max_length=20, examples=["亩", "公顷", "立方米"]
+        default=None, min_length=1, pattern=r"\S", max_length=20, examples=["亩", "公顷", "立方米"]
     )
 
     def draft(self) -> FigureDraft:
@@ -139,7 +149,7 @@ class ReportIn(BaseModel):
     year: int = Field(ge=2000, le=2100)
     kind: AssetReportKind
     ledger: AssetLedger | None = Field(default=None, description="The ledger of a special report")
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
     figures: list[FigureIn] = Field(default_factory=list, max_length=500)
 
 

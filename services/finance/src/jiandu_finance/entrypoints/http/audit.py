@@ -92,8 +92,8 @@ class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     year: int = Field(ge=2000, le=2100, description="The budget year audited")
-    auditor_office: str = Field(min_length=1, max_length=100, examples=["县审计局"])
-    title: str = Field(min_length=1, max_length=200)
+    auditor_office: str = Field(min_length=1, pattern=r"\S", max_length=100, examples=["县审计局"])
+    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
 
 
 class FindingIn(BaseModel):
@@ -102,7 +102,7 @@ class FindingIn(BaseModel):
     unit_id: uuid.UUID = Field(description="The unit responsible for rectifying it")
     category: FindingCategory
     amount: NonNegativeYuan = Field(description="The amount at issue (问题金额); 0 if none")
-    description: str = Field(min_length=1, max_length=5000)
+    description: str = Field(min_length=1, max_length=5000, pattern=r"\S")  # not blank
     deadline: date = Field(description="The rectification deadline the report sets")
 
 
@@ -114,7 +114,7 @@ class RectificationIn(BaseModel):
     recovered_amount: NonNegativeYuan = Field(
         default=Decimal("0.00"), description="Cumulative; part of the rectified amount"
     )
-    summary: str = Field(min_length=1, max_length=5000)
+    summary: str = Field(min_length=1, pattern=r"\S", max_length=5000)
 
 
 class ReferralIn(BaseModel):
@@ -125,7 +125,9 @@ class ReferralIn(BaseModel):
         max_length=2,
         description="discipline_inspection (纪委监委) and/or procuratorate (检察院)",
     )
-    reason: str = Field(min_length=1, max_length=2000, description="The suspected violation")
+    reason: str = Field(
+        min_length=1, pattern=r"\S", max_length=2000, description="The suspected violation"
+    )
 
 
 class RatingIn(BaseModel):

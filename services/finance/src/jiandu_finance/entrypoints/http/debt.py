@@ -60,11 +60,51 @@ def _no_float(value: Any) -> Any:
     return value
 
 
-Rate = Annotated[InterestRate, BeforeValidator(_no_float)]
-Threshold = Annotated[Percent, BeforeValidator(_no_float), Field(le=MAX_YUAN)]
-# Dates of issues, uses and payments; due dates may lie further ahead (long terms).
-Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))]
-DueDay = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2200, 12, 31))]
+# The schemas state the bounds exactly (above 0 and at most 100; at most MAX_YUAN).
+Rate = Annotated[
+    InterestRate,
+    BeforeValidator(_no_float),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(100(\.0{1,4})?|[1-9][0-9]?(\.[0-9]{1,4})?"
+            r"|0\.([1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9]))$",
+            "description": 'Annual coupon rate in percent, above 0 and at most 100, e.g. "3.2500"',
+        }
+    ),
+]
+Threshold = Annotated[
+    Percent,
+    BeforeValidator(_no_float),
+    Field(le=MAX_YUAN),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$",
+            "description": 'A percentage or an amount with two decimals, e.g. "104.17"',
+        }
+    ),
+]
+# Dates of issues, uses and payments; due dates may lie further ahead (long terms). JSON
+# Schema has no date bounds: the range is stated as a pattern on the year.
+Day = Annotated[
+    date,
+    Field(
+        ge=date(2000, 1, 1),
+        le=date(2100, 12, 31),
+        json_schema_extra={"pattern": r"^(20[0-9]{2}|2100)-"},
+        description="From 2000-01-01 to 2100-12-31",
+    ),
+]
+DueDay = Annotated[
+    date,
+    Field(
+        ge=date(2000, 1, 1),
+        le=date(2200, 12, 31),
+        json_schema_extra={"pattern": r"^(2[01][0-9]{2}|2200)-"},
+        description="From 2000-01-01 to 2200-12-31",
+    ),
+]
 # A sum over many bonds (a balance, what falls due): no upper bound, still a decimal string.
 Total = Annotated[
     Decimal,
@@ -124,7 +164,7 @@ class BondIn(BaseModel):
 
     region: str = Field(pattern=REGION_PATTERN)
     code: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z._-]+$")
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
     kind: DebtKind
     amount: NonNegativeYuan
     rate: Rate = Field(description='Annual coupon rate in percent, a string such as "3.25"')
@@ -141,8 +181,10 @@ class AllocationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    project_ref: str = Field(min_length=1, max_length=100, description="The project's code")
-    project_name: str = Field(min_length=1, max_length=200)
+    project_ref: str = Field(
+        min_length=1, pattern=r"\S", max_length=100, description="The project's code"
+    )
+    project_name: str = Field(min_length=1, pattern=r"\S", max_length=200)
     amount: NonNegativeYuan
     allocated_on: Day
 
@@ -158,7 +200,16 @@ class InstalmentIn(BaseModel):
 class ScheduleIn(BaseModel):
     """Either the standard method or explicit instalments (还本付息计划)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # Exactly one of the two, as the validator below says.
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["method"], "properties": {"method": {"type": "string"}}},
+                {"required": ["instalments"], "properties": {"instalments": {"type": "array"}}},
+            ]
+        },
+    )
 
     method: Literal["annual_interest_bullet"] | None = Field(
         default=None, description="每年付息、到期还本, computed from amount, rate and term"

@@ -59,7 +59,7 @@ Points = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^[0-9]{1,3}(\.[0-9]{1,2})?$",
+            "pattern": r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$",
             "description": "Points out of 100, at most two decimals, as a string",
         }
     ),
@@ -72,7 +72,9 @@ class IndicatorIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     code: str = Field(pattern=CODE_PATTERN, description='e.g. "1", "1.2", "1.2.3"')
-    name: str = Field(min_length=1, max_length=200, description="e.g. 产出指标, 数量指标")
+    name: str = Field(
+        min_length=1, pattern=r"\S", max_length=200, description="e.g. 产出指标, 数量指标"
+    )
     weight: Points
     parent: str | None = Field(default=None, pattern=CODE_PATTERN)
     target: str | None = Field(default=None, max_length=500, description="指标值, e.g. ≥95%")
@@ -81,7 +83,7 @@ class IndicatorIn(BaseModel):
 class IndicatorSetIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
     subject: EvaluatedSubject
     indicators: list[IndicatorIn] = Field(min_length=1, max_length=200)
 
@@ -145,7 +147,9 @@ class ScoresIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     indicator_set_id: uuid.UUID
-    evaluator: str = Field(min_length=1, max_length=200, description="评价主体, e.g. 第三方机构")
+    evaluator: str = Field(
+        min_length=1, pattern=r"\S", max_length=200, description="评价主体, e.g. 第三方机构"
+    )
     scores: list[ScoreIn] = Field(min_length=1, max_length=200)
     findings: str | None = Field(default=None, max_length=5000, description="发现的问题与建议")
 

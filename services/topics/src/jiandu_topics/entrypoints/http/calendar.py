@@ -38,7 +38,10 @@ class OfficialYearIn(BaseModel):
         default_factory=list, description="Weekend days worked instead (调休上班)"
     )
     source: str = Field(
-        min_length=1, max_length=200, description="The notice, e.g. 国办发明电〔2026〕N号"
+        min_length=1,
+        pattern=r"\S",
+        max_length=200,
+        description="The notice, e.g. 国办发明电〔2026〕N号",
     )
 
 
@@ -128,7 +131,16 @@ def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter
     )
     async def deadline(
         _: Staff,
-        start: Annotated[date, Query(ge=date(2000, 1, 1), le=date(2100, 12, 31))],
+        start: Annotated[
+            date,
+            Query(
+                ge=date(2000, 1, 1),
+                le=date(2100, 12, 31),
+                # JSON Schema has no date bounds: the years 2000-2100, as a pattern.
+                json_schema_extra={"pattern": r"^(20[0-9]{2}|2100)-"},
+                description="From 2000-01-01 to 2100-12-31",
+            ),
+        ],
         working_days: Annotated[int, Query(ge=0, le=1000)],
     ) -> DeadlineAnswer:
         due = await calendars.deadline(start, working_days, uow())

@@ -73,7 +73,7 @@ class PeriodIn(BaseModel):
 class DraftIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
     committee_id: uuid.UUID | None = Field(
         default=None, description="The responsible committee; defaults to the plan item's"
     )
@@ -94,7 +94,7 @@ class AssignIn(BaseModel):
 class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    summary: str = Field(min_length=1, max_length=20_000)
+    summary: str = Field(min_length=1, pattern=r"\S", max_length=20_000)
 
 
 class RatingIn(BaseModel):
