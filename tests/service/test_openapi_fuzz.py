@@ -20,12 +20,14 @@ where the service's database and broker live.
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
+import jsonschema_rs
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -44,7 +46,8 @@ from tests.service.topics.conftest import NOW
 from tests.support.collection import in_memory
 from tests.support.services import auth
 
-MAX_EXAMPLES = 10
+# A few per operation keeps the file near a minute; JIANDU_FUZZ_EXAMPLES=50 digs deeper.
+MAX_EXAMPLES = int(os.environ.get("JIANDU_FUZZ_EXAMPLES", "10"))
 INVALID_REQUEST = "Invalid request"  # the title of the kernel's request-validation 422
 
 # Operations not fuzzed here, with the reason.
@@ -135,8 +138,12 @@ def _fuzz_operation(operation: Any, send: Callable[[dict[str, Any]], httpx.Respo
     @given(case=operation.as_strategy())
     def run(case: Any) -> None:
         kwargs = case.as_transport_kwargs(base_url="http://test", headers=headers)
-        response = send(kwargs)
-        problem = _check(case, response)
+        try:
+            response = send(kwargs)
+        except Exception as error:  # raised through the ASGI transport: a 500 and worse
+            problem: str | None = f"crash: {type(error).__name__}: {error}"
+        else:
+            problem = _check(case, response)
         if problem and len(found) < 3:
             found.append(f"{problem}\n      request: {_describe(kwargs)}")
 
@@ -152,7 +159,11 @@ def _check(case: Any, response: httpx.Response) -> str | None:
     if status >= 400:
         if not content_type.startswith(PROBLEM_JSON):
             return f"{status} is not problem+json ({content_type}): {response.text[:200]}"
-        if status == 422 and response.json().get("title") == INVALID_REQUEST:
+        if (
+            status == 422
+            and response.json().get("title") == INVALID_REQUEST
+            and _body_is_schema_valid(case)
+        ):
             return f"schema-valid request refused: {response.json().get('detail', '')[:300]}"
         return None
     try:
@@ -160,6 +171,18 @@ def _check(case: Any, response: httpx.Response) -> str | None:
     except FailureGroup as error:  # the answer breaks its declared schema
         return f"{status} answer does not match its schema: {error.exceptions[0]!s:.600}"
     return None
+
+
+def _body_is_schema_valid(case: Any) -> bool:
+    """Whether a JSON body really conforms to the operation's schema, checked by a JSON Schema
+    validator: the generator's reading of a pattern can differ from the standard one (it takes
+    ``\\x85`` for a non-space in ``\\S``; Unicode, pydantic and the whitespace stripping do not)."""
+    if not isinstance(case.body, dict | list) or case.media_type != "application/json":
+        return True  # nothing to second-guess: not a JSON body
+    schema = case.operation.definition.raw["requestBody"]["content"]["application/json"]["schema"]
+    document = case.operation.schema.raw_schema
+    validator = jsonschema_rs.Draft202012Validator({**schema, "components": document["components"]})
+    return bool(validator.is_valid(case.body))
 
 
 async def _request(client: httpx.AsyncClient, kwargs: dict[str, Any]) -> httpx.Response:
@@ -171,8 +194,21 @@ async def _request(client: httpx.AsyncClient, kwargs: dict[str, Any]) -> httpx.R
         json=kwargs.get("json"),
         content=kwargs.get("data") if not kwargs.get("files") else None,
         data=kwargs.get("data") if kwargs.get("files") else None,
-        files=kwargs.get("files"),
+        files=_httpx_files(kwargs.get("files")),
     )
+
+
+def _httpx_files(files: Any) -> Any:
+    """requests' multipart parts as httpx takes them: httpx wants text or bytes where
+    requests turns any value into text (schemathesis builds the parts for requests)."""
+    if not files:
+        return None
+    parts = []
+    for name, (filename, value, *rest) in files:
+        if not isinstance(value, str | bytes):
+            value = str(value)
+        parts.append((name, (filename, value, *rest)))
+    return parts
 
 
 def _describe(kwargs: dict[str, Any]) -> str:

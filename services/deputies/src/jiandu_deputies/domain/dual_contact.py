@@ -434,7 +434,9 @@ class ContactRecord:
 
 # --- Quarters in China ---------------------------------------------------------------------
 
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+# The platform's years (2000-2100): year 0 has no dates (it was a 500).
+QUARTER_PATTERN = r"^(20[0-9]{2}|2100)-Q([1-4])$"
+_QUARTER = re.compile(QUARTER_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -451,7 +453,7 @@ class Quarter:
     def parse(cls, text: str) -> Quarter:
         match = _QUARTER.match(text)
         if match is None:
-            raise RuleViolation(f"a quarter reads like 2026-Q4, not {text!r}")
+            raise RuleViolation(f"a quarter reads like 2026-Q4 (2000-2100), not {text!r}")
         return cls(int(match[1]), int(match[2]))
 
     @property

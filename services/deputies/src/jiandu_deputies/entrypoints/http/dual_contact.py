@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from jiandu_deputies.domain.dual_contact import (
+    QUARTER_PATTERN,
     CommitteeMember,
     ContactLink,
     ContactRecord,
@@ -31,6 +32,7 @@ from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.deputies.stations import ContactChannel, ContactLinkKind
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 
 Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
@@ -67,9 +69,9 @@ def own_id(who: Principal) -> uuid.UUID | None:
 class MemberIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, pattern=r"\S", max_length=50)
+    name: str = Field(min_length=1, pattern=NOT_BLANK, max_length=50)
     title: str | None = Field(
-        default=None, min_length=1, pattern=r"\S", max_length=100, examples=["副主任"]
+        default=None, min_length=1, pattern=NOT_BLANK, max_length=100, examples=["副主任"]
     )
     deputy_id: uuid.UUID | None = Field(default=None, description="When also a deputy")
 
@@ -105,15 +107,15 @@ class MemberPage(BaseModel):
 class VoterIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, pattern=r"\S", max_length=50)
+    name: str = Field(min_length=1, pattern=NOT_BLANK, max_length=50)
     phone: str | None = Field(
         default=None, min_length=5, max_length=20, pattern=r"^[0-9+\-() （）]+$"
     )
-    address: str | None = Field(default=None, min_length=1, pattern=r"\S", max_length=200)
+    address: str | None = Field(default=None, min_length=1, pattern=NOT_BLANK, max_length=200)
     gender: Gender | None = None
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
-    industry: str | None = Field(default=None, min_length=1, pattern=r"\S", max_length=50)
-    skills: list[Annotated[str, Field(min_length=1, max_length=30)]] = Field(
+    industry: str | None = Field(default=None, min_length=1, pattern=NOT_BLANK, max_length=50)
+    skills: list[Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=30)]] = Field(
         default_factory=list, max_length=20
     )
     vulnerable: list[VulnerableCategory] = Field(
@@ -277,7 +279,11 @@ class ContactIn(BaseModel):
     contacted_on: date
     channel: ContactChannel
     raised: str | None = Field(
-        default=None, min_length=1, pattern=r"\S", max_length=2000, description="What was raised"
+        default=None,
+        min_length=1,
+        pattern=NOT_BLANK,
+        max_length=2000,
+        description="What was raised",
     )
 
 
@@ -566,9 +572,7 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
     )
     async def uncontacted(
         who: Linked,
-        quarter: Annotated[
-            str | None, Query(pattern=r"^\d{4}-Q[1-4]$", examples=["2026-Q4"])
-        ] = None,
+        quarter: Annotated[str | None, Query(pattern=QUARTER_PATTERN, examples=["2026-Q4"])] = None,
         kind: ContactLinkKind | None = None,
         contactor_id: uuid.UUID | None = None,
     ) -> UncontactedOut:

@@ -37,6 +37,7 @@ from jiandu_shared.contracts.deputies.legislation import ArticleCount
 from jiandu_shared.errors import RuleViolation
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 
 Staff = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF))]
 Reader = Annotated[
@@ -84,11 +85,11 @@ class ContactPointIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(
-        min_length=1, pattern=r"\S", max_length=200, examples=["襄州区程河镇基层立法联系点"]
+        min_length=1, pattern=NOT_BLANK, max_length=200, examples=["襄州区程河镇基层立法联系点"]
     )
     level: LegislatureLevel = Field(description="Level of the legislature the point serves")
     legislature: str = Field(
-        min_length=1, pattern=r"\S", max_length=200, examples=["湖北省人大常委会法制工作委员会"]
+        min_length=1, pattern=NOT_BLANK, max_length=200, examples=["湖北省人大常委会法制工作委员会"]
     )
     station_id: uuid.UUID | None = Field(
         default=None, description="The liaison station it works with (联络站+立法联系点)"
@@ -100,15 +101,15 @@ class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     number: int = Field(ge=1, le=500)
-    text: str = Field(min_length=1, pattern=r"\S", max_length=10_000)
+    text: str = Field(min_length=1, pattern=NOT_BLANK, max_length=10_000)
 
 
 class DraftLawIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
+    title: str = Field(min_length=1, pattern=NOT_BLANK, max_length=200)
     legislature: str = Field(
-        min_length=1, pattern=r"\S", max_length=200, description="The issuing legislature"
+        min_length=1, pattern=NOT_BLANK, max_length=200, description="The issuing legislature"
     )
     level: LegislatureLevel
     opinion_deadline: date = Field(description="Opinions are due by this day (in China)")
@@ -130,7 +131,7 @@ class OpinionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     article_number: int | None = Field(default=None, ge=1, le=500)
-    text: str = Field(min_length=1, pattern=r"\S", max_length=5000)
+    text: str = Field(min_length=1, pattern=NOT_BLANK, max_length=5000)
     contributor_kind: ContributorKind = ContributorKind.CITIZEN
     contributor_name: str | None = Field(default=None, max_length=100)
     contributor_contact: str | None = Field(

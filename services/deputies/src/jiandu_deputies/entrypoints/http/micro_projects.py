@@ -50,6 +50,7 @@ from jiandu_shared.clock import Clock
 from jiandu_shared.money import NonNegativeYuan, Yuan
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 
 Staff = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF))]
 Deputy = Annotated[Principal, Depends(require(Role.DEPUTY))]
@@ -59,7 +60,9 @@ Reader = Annotated[
     Depends(require(Role.COMMITTEE_STAFF, Role.COMMITTEE_MEMBER, Role.DEPUTY, Role.DEPARTMENT)),
 ]
 
-Category = Annotated[str, Field(min_length=1, max_length=50, examples=["道路维修"])]
+Category = Annotated[
+    str, Field(min_length=1, pattern=NOT_BLANK, max_length=50, examples=["道路维修"])
+]
 
 # --- bodies -------------------------------------------------------------------------------------
 
@@ -70,9 +73,9 @@ class ProposalIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     year: int = Field(ge=2000, le=2100, description="Budget year")
-    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
+    title: str = Field(min_length=1, pattern=NOT_BLANK, max_length=200)
     category: Category
-    description: str = Field(min_length=1, pattern=r"\S", max_length=5000)
+    description: str = Field(min_length=1, pattern=NOT_BLANK, max_length=5000)
     location: str | None = Field(default=None, max_length=200)
     estimated_cost: NonNegativeYuan | None = None
     proposer_name: str | None = Field(default=None, max_length=100)
@@ -90,14 +93,14 @@ class AdmitIn(BaseModel):
     budget_amount: NonNegativeYuan = Field(description="Budget put to the vote, above zero")
     implementing_department_id: uuid.UUID
     note: str | None = Field(default=None, max_length=1000)
-    title: str | None = Field(default=None, min_length=1, pattern=r"\S", max_length=200)
+    title: str | None = Field(default=None, min_length=1, pattern=NOT_BLANK, max_length=200)
     category: Category | None = None
 
 
 class DeclineIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1, pattern=r"\S", max_length=1000)
+    reason: str = Field(min_length=1, pattern=NOT_BLANK, max_length=1000)
 
 
 class VoteIn(BaseModel):
@@ -111,13 +114,13 @@ class SpendingIn(BaseModel):
 
     amount: NonNegativeYuan
     spent_on: date
-    description: str = Field(min_length=1, pattern=r"\S", max_length=1000)
+    description: str = Field(min_length=1, pattern=NOT_BLANK, max_length=1000)
 
 
 class CompletionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    report: str = Field(min_length=1, pattern=r"\S", max_length=5000)
+    report: str = Field(min_length=1, pattern=NOT_BLANK, max_length=5000)
 
 
 class AcceptanceIn(BaseModel):

@@ -47,6 +47,7 @@ from jiandu_shared.contracts.deputies.opinions import Responder
 from jiandu_shared.errors import NotFound
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 
 Deputy = Annotated[Principal, Depends(require(Role.DEPUTY))]
 DeputyOrStaff = Annotated[Principal, Depends(require(Role.DEPUTY, Role.COMMITTEE_STAFF))]
@@ -108,8 +109,12 @@ class OpinionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    subject: str = Field(min_length=1, pattern=r"\S", max_length=MAX_SUBJECT, description="主题")
-    content: str = Field(min_length=1, pattern=r"\S", max_length=MAX_CONTENT, description="内容")
+    subject: str = Field(
+        min_length=1, pattern=NOT_BLANK, max_length=MAX_SUBJECT, description="主题"
+    )
+    content: str = Field(
+        min_length=1, pattern=NOT_BLANK, max_length=MAX_CONTENT, description="内容"
+    )
     category: IssueCategory = Field(description="类别")
     name: str | None = Field(default=None, max_length=MAX_NAME, description="姓名 (optional)")
     contact: str | None = Field(
@@ -123,7 +128,7 @@ class AnswerIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     answer: str = Field(
-        min_length=1, pattern=r"\S", max_length=MAX_RESPONSE, description="码上答: the answer"
+        min_length=1, pattern=NOT_BLANK, max_length=MAX_RESPONSE, description="码上答: the answer"
     )
 
 
@@ -140,7 +145,10 @@ class DepartmentReplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reply: str = Field(
-        min_length=1, pattern=r"\S", max_length=MAX_RESPONSE, description="What was done (即办即复)"
+        min_length=1,
+        pattern=NOT_BLANK,
+        max_length=MAX_RESPONSE,
+        description="What was done (即办即复)",
     )
 
 
@@ -150,14 +158,14 @@ class RaiseAsSuggestionIn(BaseModel):
     title: str | None = Field(
         default=None,
         min_length=1,
-        pattern=r"\S",
+        pattern=NOT_BLANK,
         max_length=200,
         description="Default: the opinion's subject",
     )
     content: str | None = Field(
         default=None,
         min_length=1,
-        pattern=r"\S",
+        pattern=NOT_BLANK,
         max_length=20_000,
         description="Default: the opinion's text",
     )
@@ -174,14 +182,14 @@ class RaiseAsTopicIn(BaseModel):
     )
     rationale: str = Field(
         min_length=1,
-        pattern=r"\S",
+        pattern=NOT_BLANK,
         max_length=5000,
         description="Why it deserves supervision (the deputy's words)",
     )
     title: str | None = Field(
         default=None,
         min_length=1,
-        pattern=r"\S",
+        pattern=NOT_BLANK,
         max_length=200,
         description="Default: the opinion's subject",
     )

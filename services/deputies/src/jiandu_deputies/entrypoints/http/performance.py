@@ -28,6 +28,7 @@ from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.deputies.stations import DeputyActivityKind
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 
 Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
@@ -86,7 +87,7 @@ class ActivityIn(BaseModel):
         "the service's other records; they are not accepted here"
     )
     held_on: date
-    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
+    title: str = Field(min_length=1, pattern=NOT_BLANK, max_length=200)
 
 
 class ActivityOut(BaseModel):

@@ -47,6 +47,7 @@ from jiandu_shared.clock import Clock
 from jiandu_shared.errors import RuleViolation
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 
 Staff = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF))]
 Asker = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF, Role.DEPUTY))]
@@ -66,7 +67,7 @@ class AttendeeIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     department_id: uuid.UUID
-    official_name: str = Field(min_length=1, pattern=r"\S", max_length=100)
+    official_name: str = Field(min_length=1, pattern=NOT_BLANK, max_length=100)
     official_title: str | None = Field(default=None, max_length=100, examples=["局长"])
 
 
@@ -75,7 +76,7 @@ class SessionIn(BaseModel):
 
     kind: SessionKind
     title: str = Field(
-        min_length=1, pattern=r"\S", max_length=200, examples=["民呼我应·加强物业管理"]
+        min_length=1, pattern=NOT_BLANK, max_length=200, examples=["民呼我应·加强物业管理"]
     )
     theme: str | None = Field(default=None, max_length=200)
     held_on: date
@@ -87,7 +88,7 @@ class ClueIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    text: str = Field(min_length=1, pattern=r"\S", max_length=5000)
+    text: str = Field(min_length=1, pattern=NOT_BLANK, max_length=5000)
     department_id: uuid.UUID | None = Field(
         default=None, description="The department the clue concerns, if the sender knows"
     )
@@ -106,7 +107,7 @@ class SiftNoteIn(BaseModel):
 class DismissIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1, pattern=r"\S", max_length=1000)
+    reason: str = Field(min_length=1, pattern=NOT_BLANK, max_length=1000)
 
 
 class MergeIn(BaseModel):
@@ -119,8 +120,8 @@ class MergeIn(BaseModel):
 class QuestionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
-    question: str = Field(min_length=1, pattern=r"\S", max_length=5000)
+    title: str = Field(min_length=1, pattern=NOT_BLANK, max_length=200)
+    question: str = Field(min_length=1, pattern=NOT_BLANK, max_length=5000)
     department_id: uuid.UUID = Field(description="An attending department")
     clue_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
     asked_by_deputy_id: uuid.UUID | None = Field(
@@ -132,7 +133,7 @@ class QuestionIn(BaseModel):
 class CommitmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    commitment: str = Field(min_length=1, pattern=r"\S", max_length=5000)
+    commitment: str = Field(min_length=1, pattern=NOT_BLANK, max_length=5000)
     working_days: int = Field(
         ge=1, le=MAX_WORKING_DAYS, description="Deadline in working days from today"
     )
@@ -142,13 +143,13 @@ class CommitmentIn(BaseModel):
 class ProgressIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    text: str = Field(min_length=1, pattern=r"\S", max_length=5000)
+    text: str = Field(min_length=1, pattern=NOT_BLANK, max_length=5000)
 
 
 class ResolutionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    summary: str = Field(min_length=1, pattern=r"\S", max_length=5000)
+    summary: str = Field(min_length=1, pattern=NOT_BLANK, max_length=5000)
 
 
 class ConclusionIn(BaseModel):

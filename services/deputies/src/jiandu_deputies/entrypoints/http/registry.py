@@ -45,6 +45,7 @@ from jiandu_shared.clock import Clock
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
 from jiandu_shared.web.problems import problem
+from jiandu_shared.web.text import NOT_BLANK
 
 Publishable = Annotated[
     DeputyField,
@@ -56,7 +57,7 @@ Publishable = Annotated[
 
 
 def _text(most: int) -> Any:
-    return Field(default=None, min_length=1, max_length=most)
+    return Field(default=None, min_length=1, pattern=NOT_BLANK, max_length=most)
 
 
 class ProfileIn(BaseModel):
@@ -64,8 +65,10 @@ class ProfileIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: Annotated[str, Field(min_length=1, max_length=model.MAX_NAME)]
-    constituency: Annotated[str, Field(min_length=1, max_length=model.MAX_CONSTITUENCY)]
+    name: Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=model.MAX_NAME)]
+    constituency: Annotated[
+        str, Field(min_length=1, pattern=NOT_BLANK, max_length=model.MAX_CONSTITUENCY)
+    ]
     sector: str | None = _text(model.MAX_SECTOR)
     unit: str | None = _text(model.MAX_UNIT)
     position: str | None = _text(model.MAX_POSITION)
@@ -73,9 +76,9 @@ class ProfileIn(BaseModel):
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     ethnicity: str | None = _text(model.MAX_ETHNICITY)
     industry: str | None = _text(model.MAX_INDUSTRY)
-    skills: list[Annotated[str, Field(min_length=1, max_length=model.MAX_SKILL)]] = Field(
-        default_factory=list, max_length=model.MAX_SKILLS
-    )
+    skills: list[
+        Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=model.MAX_SKILL)]
+    ] = Field(default_factory=list, max_length=model.MAX_SKILLS)
     term: int | None = Field(default=None, ge=1, le=99, description="届次, e.g. 18")
     phone: str | None = Field(
         default=None,
@@ -122,9 +125,10 @@ class ProfileChanges(BaseModel):
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     ethnicity: str | None = _text(model.MAX_ETHNICITY)
     industry: str | None = _text(model.MAX_INDUSTRY)
-    skills: list[Annotated[str, Field(min_length=1, max_length=model.MAX_SKILL)]] | None = Field(
-        default=None, max_length=model.MAX_SKILLS
-    )
+    skills: (
+        list[Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=model.MAX_SKILL)]]
+        | None
+    ) = Field(default=None, max_length=model.MAX_SKILLS)
     term: int | None = Field(default=None, ge=1, le=99)
     phone: str | None = Field(default=None, max_length=20, pattern=r"^[+0-9][0-9 \-()]{4,19}$")
     address: str | None = _text(model.MAX_ADDRESS)

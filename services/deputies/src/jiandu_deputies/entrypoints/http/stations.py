@@ -37,6 +37,7 @@ from jiandu_shared.contracts.deputies.stations import (
 )
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 
 Year = Annotated[int, Field(ge=2000, le=2100)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
@@ -63,11 +64,13 @@ Reader = Annotated[
 class StationIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, pattern=r"\S", max_length=100, examples=["腾飞社区代表联络站"])
+    name: str = Field(
+        min_length=1, pattern=NOT_BLANK, max_length=100, examples=["腾飞社区代表联络站"]
+    )
     kind: StationKind
     level: StationLevel
     parent_id: uuid.UUID | None = Field(default=None, description="The station above this one")
-    address: str | None = Field(default=None, min_length=1, pattern=r"\S", max_length=200)
+    address: str | None = Field(default=None, min_length=1, pattern=NOT_BLANK, max_length=200)
 
 
 class DeputiesIn(BaseModel):
@@ -87,11 +90,11 @@ class CheckIn(BaseModel):
     checked_by: str | None = Field(
         default=None,
         min_length=1,
-        pattern=r"\S",
+        pattern=NOT_BLANK,
         max_length=100,
         description="Defaults to the caller",
     )
-    note: str | None = Field(default=None, min_length=1, pattern=r"\S", max_length=500)
+    note: str | None = Field(default=None, min_length=1, pattern=NOT_BLANK, max_length=500)
 
 
 class CheckOut(BaseModel):
@@ -161,7 +164,7 @@ class ActivityIn(BaseModel):
 
     kind: StationActivityKind
     held_on: date
-    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
+    title: str = Field(min_length=1, pattern=NOT_BLANK, max_length=200)
     deputy_ids: Deputies = Field(default_factory=list, description="Deputies present")
     citizens_received: Count = 0
     opinions_collected: Count = 0

@@ -42,6 +42,7 @@ from jiandu_shared.contracts.topics import SatisfactionLevel
 from jiandu_shared.errors import RuleViolation
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 
 Deputy = Annotated[Principal, Depends(require(Role.DEPUTY))]
 Staff = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF))]
@@ -63,8 +64,8 @@ def suggestion_scope(principal: Principal) -> Scope:
 class SuggestionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, pattern=r"\S", max_length=MAX_TITLE)
-    content: str = Field(min_length=1, pattern=r"\S", max_length=MAX_CONTENT)
+    title: str = Field(min_length=1, pattern=NOT_BLANK, max_length=MAX_TITLE)
+    content: str = Field(min_length=1, pattern=NOT_BLANK, max_length=MAX_CONTENT)
     category: IssueCategory
 
 
@@ -97,20 +98,22 @@ class LeaderIn(BaseModel):
 
     leader_id: uuid.UUID = Field(description="The leader who leads and supervises (领办督办)")
     leader_title: str = Field(
-        min_length=1, pattern=r"\S", max_length=MAX_LEADER_TITLE, description="e.g. 副区长"
+        min_length=1, pattern=NOT_BLANK, max_length=MAX_LEADER_TITLE, description="e.g. 副区长"
     )
 
 
 class InputIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    content: str = Field(min_length=1, pattern=r"\S", max_length=MAX_INPUT, description="协办意见")
+    content: str = Field(
+        min_length=1, pattern=NOT_BLANK, max_length=MAX_INPUT, description="协办意见"
+    )
 
 
 class ReplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    content: str = Field(min_length=1, pattern=r"\S", max_length=MAX_REPLY, description="答复")
+    content: str = Field(min_length=1, pattern=NOT_BLANK, max_length=MAX_REPLY, description="答复")
 
 
 class RatingIn(BaseModel):

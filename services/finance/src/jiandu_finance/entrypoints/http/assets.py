@@ -35,6 +35,7 @@ from jiandu_shared.contracts.topics import SatisfactionLevel
 from jiandu_shared.money import Yuan
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 
 Staff = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF))]
 Reader = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF, Role.COMMITTEE_MEMBER))]
@@ -73,7 +74,7 @@ Quantity = Annotated[
 class OpinionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
+    title: str = Field(min_length=1, pattern=NOT_BLANK, max_length=200)
     organ_id: uuid.UUID = Field(description="The organ that must act on the opinion")
 
 
@@ -120,7 +121,7 @@ class FigureIn(BaseModel):
 
     ledger: AssetLedger
     item: str = Field(
-        min_length=1, pattern=r"\S", max_length=100, examples=["资产总额", "土地面积"]
+        min_length=1, pattern=NOT_BLANK, max_length=100, examples=["资产总额", "土地面积"]
     )
     amount: Yuan | None = Field(
         default=None, description="Yuan; required except on the natural-resource ledger"
@@ -130,7 +131,11 @@ class FigureIn(BaseModel):
         description="Natural-resource ledger: a physical quantity (decimal, ≤4 decimals)",
     )
     unit: str | None = Field(
-        default=None, min_length=1, pattern=r"\S", max_length=20, examples=["亩", "公顷", "立方米"]
+        default=None,
+        min_length=1,
+        pattern=NOT_BLANK,
+        max_length=20,
+        examples=["亩", "公顷", "立方米"],
     )
 
     def draft(self) -> FigureDraft:
@@ -149,7 +154,7 @@ class ReportIn(BaseModel):
     year: int = Field(ge=2000, le=2100)
     kind: AssetReportKind
     ledger: AssetLedger | None = Field(default=None, description="The ledger of a special report")
-    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
+    title: str = Field(min_length=1, pattern=NOT_BLANK, max_length=200)
     figures: list[FigureIn] = Field(default_factory=list, max_length=500)
 
 

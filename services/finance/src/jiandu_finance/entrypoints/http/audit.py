@@ -49,6 +49,7 @@ from jiandu_shared.contracts.topics import SatisfactionLevel
 from jiandu_shared.money import NonNegativeYuan
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 
 Staff = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF))]
 Unit = Annotated[Principal, Depends(require(Role.DEPARTMENT))]
@@ -92,8 +93,10 @@ class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     year: int = Field(ge=2000, le=2100, description="The budget year audited")
-    auditor_office: str = Field(min_length=1, pattern=r"\S", max_length=100, examples=["县审计局"])
-    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
+    auditor_office: str = Field(
+        min_length=1, pattern=NOT_BLANK, max_length=100, examples=["县审计局"]
+    )
+    title: str = Field(min_length=1, pattern=NOT_BLANK, max_length=200)
 
 
 class FindingIn(BaseModel):
@@ -102,7 +105,7 @@ class FindingIn(BaseModel):
     unit_id: uuid.UUID = Field(description="The unit responsible for rectifying it")
     category: FindingCategory
     amount: NonNegativeYuan = Field(description="The amount at issue (问题金额); 0 if none")
-    description: str = Field(min_length=1, max_length=5000, pattern=r"\S")  # not blank
+    description: str = Field(min_length=1, max_length=5000, pattern=NOT_BLANK)  # not blank
     deadline: date = Field(description="The rectification deadline the report sets")
 
 
@@ -114,7 +117,7 @@ class RectificationIn(BaseModel):
     recovered_amount: NonNegativeYuan = Field(
         default=Decimal("0.00"), description="Cumulative; part of the rectified amount"
     )
-    summary: str = Field(min_length=1, pattern=r"\S", max_length=5000)
+    summary: str = Field(min_length=1, pattern=NOT_BLANK, max_length=5000)
 
 
 class ReferralIn(BaseModel):
@@ -126,7 +129,7 @@ class ReferralIn(BaseModel):
         description="discipline_inspection (纪委监委) and/or procuratorate (检察院)",
     )
     reason: str = Field(
-        min_length=1, pattern=r"\S", max_length=2000, description="The suspected violation"
+        min_length=1, pattern=NOT_BLANK, max_length=2000, description="The suspected violation"
     )
 
 

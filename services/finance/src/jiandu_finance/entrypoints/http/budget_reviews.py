@@ -33,6 +33,7 @@ from jiandu_shared.contracts.finance.reviews import (
 )
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 
 Staff = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF))]
 Reader = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF, Role.COMMITTEE_MEMBER))]
@@ -48,7 +49,7 @@ class ReviewIn(BaseModel):
     subject: ReviewSubject = Field(
         description="What is reviewed; it decides the stage (before, during, after)"
     )
-    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
+    title: str = Field(min_length=1, pattern=NOT_BLANK, max_length=200)
     committee_id: uuid.UUID = Field(description="The committee running the review (e.g. 财经委)")
     four_way: bool = Field(
         default=False,
@@ -63,8 +64,10 @@ class CommentIn(BaseModel):
     way: ReviewWay = Field(
         description="专委审 committee, 专业审 professional, 重点审 key_points, 专题审 thematic"
     )
-    reviewer: str = Field(min_length=1, pattern=r"\S", max_length=100, examples=["县人大财经委"])
-    comments: str = Field(min_length=1, pattern=r"\S", max_length=20_000)
+    reviewer: str = Field(
+        min_length=1, pattern=NOT_BLANK, max_length=100, examples=["县人大财经委"]
+    )
+    comments: str = Field(min_length=1, pattern=NOT_BLANK, max_length=20_000)
     conclusion: ReviewConclusion
 
 
@@ -72,7 +75,7 @@ class ConclusionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     conclusion: ReviewConclusion
-    text: str = Field(min_length=1, pattern=r"\S", max_length=20_000)
+    text: str = Field(min_length=1, pattern=NOT_BLANK, max_length=20_000)
 
 
 class CommentOut(BaseModel):

@@ -27,6 +27,7 @@ from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.finance.budgets import BudgetKind
 from jiandu_shared.money import NonNegativeYuan
 from jiandu_shared.web.auth import Principal, Role, require
+from jiandu_shared.web.text import NOT_BLANK
 
 CODE = r"^[0-9A-Za-z][0-9A-Za-z_.\-]*$"
 Code32 = Annotated[str, Field(min_length=1, max_length=32, pattern=CODE)]
@@ -45,7 +46,7 @@ class BudgetLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     code: Code64 = Field(description="指标编码, unique in the year; execution data names it")
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=200)]
     department_code: Code32 = Field(description="预算单位编码")
     functional_code: Code32 = Field(description="功能分类科目编码")
     economic_code: Code32 | None = Field(default=None, description="经济分类科目编码")
@@ -59,7 +60,7 @@ class BudgetIn(BaseModel):
 
     year: int = Field(ge=2000, le=2100)
     kind: BudgetKind
-    title: Annotated[str | None, Field(min_length=1, max_length=200)] = None
+    title: Annotated[str | None, Field(min_length=1, pattern=NOT_BLANK, max_length=200)] = None
     lines: list[BudgetLineIn] = Field(default_factory=list, max_length=MAX_LINES_PER_REQUEST)
 
 

@@ -37,6 +37,7 @@ from jiandu_shared.contracts.finance.debt import (
 from jiandu_shared.money import MAX_YUAN, NonNegativeYuan
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 
 Staff = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF))]
 # The finance bureau (a department) reports issuance, use and repayment; staff may too.
@@ -164,7 +165,7 @@ class BondIn(BaseModel):
 
     region: str = Field(pattern=REGION_PATTERN)
     code: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z._-]+$")
-    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
+    name: str = Field(min_length=1, pattern=NOT_BLANK, max_length=200)
     kind: DebtKind
     amount: NonNegativeYuan
     rate: Rate = Field(description='Annual coupon rate in percent, a string such as "3.25"')
@@ -182,9 +183,9 @@ class AllocationIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     project_ref: str = Field(
-        min_length=1, pattern=r"\S", max_length=100, description="The project's code"
+        min_length=1, pattern=NOT_BLANK, max_length=100, description="The project's code"
     )
-    project_name: str = Field(min_length=1, pattern=r"\S", max_length=200)
+    project_name: str = Field(min_length=1, pattern=NOT_BLANK, max_length=200)
     amount: NonNegativeYuan
     allocated_on: Day
 

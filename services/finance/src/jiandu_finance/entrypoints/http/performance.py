@@ -32,6 +32,7 @@ from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.finance.performance import EvaluatedSubject, Grade
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 
 Staff = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF))]
 Reader = Annotated[
@@ -73,7 +74,7 @@ class IndicatorIn(BaseModel):
 
     code: str = Field(pattern=CODE_PATTERN, description='e.g. "1", "1.2", "1.2.3"')
     name: str = Field(
-        min_length=1, pattern=r"\S", max_length=200, description="e.g. 产出指标, 数量指标"
+        min_length=1, pattern=NOT_BLANK, max_length=200, description="e.g. 产出指标, 数量指标"
     )
     weight: Points
     parent: str | None = Field(default=None, pattern=CODE_PATTERN)
@@ -83,7 +84,7 @@ class IndicatorIn(BaseModel):
 class IndicatorSetIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
+    name: str = Field(min_length=1, pattern=NOT_BLANK, max_length=200)
     subject: EvaluatedSubject
     indicators: list[IndicatorIn] = Field(min_length=1, max_length=200)
 
@@ -148,7 +149,7 @@ class ScoresIn(BaseModel):
 
     indicator_set_id: uuid.UUID
     evaluator: str = Field(
-        min_length=1, pattern=r"\S", max_length=200, description="评价主体, e.g. 第三方机构"
+        min_length=1, pattern=NOT_BLANK, max_length=200, description="评价主体, e.g. 第三方机构"
     )
     scores: list[ScoreIn] = Field(min_length=1, max_length=200)
     findings: str | None = Field(default=None, max_length=5000, description="发现的问题与建议")

@@ -14,6 +14,7 @@ from jiandu_shared.calendar import PACKAGE_YEARS, OfficialYear
 from jiandu_shared.clock import Clock
 from jiandu_shared.storage.calendar import LoadedYear
 from jiandu_shared.web.auth import Principal, Role, require
+from jiandu_shared.web.text import NOT_BLANK
 from jiandu_topics.entrypoints.http.opinions import DeadlineOut
 from jiandu_topics.service_layer import calendar as calendars
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
@@ -39,7 +40,7 @@ class OfficialYearIn(BaseModel):
     )
     source: str = Field(
         min_length=1,
-        pattern=r"\S",
+        pattern=NOT_BLANK,
         max_length=200,
         description="The notice, e.g. 国办发明电〔2026〕N号",
     )

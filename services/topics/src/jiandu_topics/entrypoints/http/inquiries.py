@@ -15,6 +15,7 @@ from jiandu_shared.contracts.topics import SatisfactionLevel
 from jiandu_shared.errors import RuleViolation
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 from jiandu_topics.config import TopicsSettings
 from jiandu_topics.domain.inquiry import (
     InquiryAction,
@@ -35,7 +36,7 @@ class InquiryIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     committee_id: uuid.UUID
-    title: Annotated[str, Field(min_length=1, max_length=200)]
+    title: Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=200)]
     held_on: date
     department_ids: Annotated[list[uuid.UUID], Field(min_length=1, max_length=50)]
     plan_item_id: uuid.UUID | None = Field(
@@ -47,7 +48,7 @@ class QuestionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     department_id: uuid.UUID
-    question: Annotated[str, Field(min_length=1, max_length=1000)]
+    question: Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=1000)]
     asked_by: uuid.UUID | None = Field(
         default=None,
         description="The member asking; staff must give it, a member's own token implies it",
@@ -57,7 +58,7 @@ class QuestionIn(BaseModel):
 class AnswerIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    summary: Annotated[str, Field(min_length=1, max_length=5000)]
+    summary: Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=5000)]
 
 
 class VoteIn(BaseModel):

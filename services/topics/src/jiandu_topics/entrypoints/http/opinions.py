@@ -20,6 +20,7 @@ from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import OpinionOrigin, SatisfactionLevel
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 from jiandu_topics.adapters.opinion_repository import OpinionFilter
 from jiandu_topics.config import TopicsSettings
 from jiandu_topics.domain.opinion import (
@@ -73,7 +74,7 @@ class PeriodIn(BaseModel):
 class DraftIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
+    title: str = Field(min_length=1, pattern=NOT_BLANK, max_length=200)
     committee_id: uuid.UUID | None = Field(
         default=None, description="The responsible committee; defaults to the plan item's"
     )
@@ -94,7 +95,7 @@ class AssignIn(BaseModel):
 class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    summary: str = Field(min_length=1, pattern=r"\S", max_length=20_000)
+    summary: str = Field(min_length=1, pattern=NOT_BLANK, max_length=20_000)
 
 
 class RatingIn(BaseModel):

@@ -14,14 +14,15 @@ from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import SupervisionMethod
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 from jiandu_topics.config import TopicsSettings
 from jiandu_topics.domain.collection import FocusAreas
 from jiandu_topics.domain.plan import AnnualPlan, PlanAction, PlanItem, PlanState
 from jiandu_topics.service_layer import plan as plans
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-FocusArea = Annotated[str, Field(min_length=1, max_length=100)]
+Title = Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=200)]
+FocusArea = Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=100)]
 Methods = Annotated[list[SupervisionMethod], Field(min_length=1, max_length=7)]
 Organs = Annotated[list[uuid.UUID], Field(min_length=1, max_length=100)]
 Quarter = Annotated[int, Field(ge=1, le=4)]

@@ -15,13 +15,14 @@ from jiandu_shared.contracts.topics import ProposalSource, SupervisionMethod
 from jiandu_shared.errors import RuleViolation
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 from jiandu_topics.config import TopicsSettings
 from jiandu_topics.domain.collection import FocusAreas
 from jiandu_topics.domain.proposal import Proposal, ProposalAction, ProposalRef, ProposalStatus
 from jiandu_topics.service_layer import collection
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 
-Reference = Annotated[str, Field(min_length=1, max_length=128)]
+Reference = Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=128)]
 
 
 class ProposalIn(BaseModel):
@@ -35,12 +36,12 @@ class ProposalIn(BaseModel):
 
     year: int = Field(ge=2000, le=2100, description="Collection year")
     source: ProposalSource = ProposalSource.PUBLIC
-    focus_area: Annotated[str, Field(min_length=1, max_length=100)] = Field(
+    focus_area: Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=100)] = Field(
         description="One of GET /focus-areas"
     )
-    title: Annotated[str, Field(min_length=1, max_length=200)]
-    rationale: Annotated[str, Field(min_length=1, max_length=5000)]
-    submitter_name: Annotated[str, Field(min_length=1, max_length=100)]
+    title: Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=200)]
+    rationale: Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=5000)]
+    submitter_name: Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=100)]
     submitter_contact: Annotated[str | None, Field(max_length=200)] = None
     submitter_ref: Reference | None = Field(
         default=None,
@@ -196,7 +197,7 @@ class MergeIn(BaseModel):
 class DeclineIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: Annotated[str, Field(min_length=1, max_length=1000)]
+    reason: Annotated[str, Field(min_length=1, pattern=NOT_BLANK, max_length=1000)]
 
 
 Reader = Annotated[Principal, Depends(require(Role.COMMITTEE_STAFF, Role.COMMITTEE_MEMBER))]

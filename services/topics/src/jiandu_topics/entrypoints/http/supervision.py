@@ -15,6 +15,7 @@ from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import ReviewOutcome
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
+from jiandu_shared.web.text import NOT_BLANK
 from jiandu_topics.config import TopicsSettings
 from jiandu_topics.domain.report import MAX_SUMMARY, SupervisionReport
 from jiandu_topics.domain.review import MAX_TEXT, FollowUpReview, ReviewState
@@ -44,8 +45,8 @@ class ReportIn(BaseModel):
     committee_id: uuid.UUID = Field(description="The responsible committee filing it")
     opinion_id: uuid.UUID | None = None
     plan_item_id: uuid.UUID | None = None
-    title: str = Field(min_length=1, pattern=r"\S", max_length=200)
-    summary: str = Field(min_length=1, pattern=r"\S", max_length=MAX_SUMMARY)
+    title: str = Field(min_length=1, pattern=NOT_BLANK, max_length=200)
+    summary: str = Field(min_length=1, pattern=NOT_BLANK, max_length=MAX_SUMMARY)
 
 
 class ReportOut(BaseModel):
@@ -90,7 +91,7 @@ class ReviewIn(BaseModel):
 class FindingIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    text: str = Field(min_length=1, pattern=r"\S", max_length=MAX_TEXT)
+    text: str = Field(min_length=1, pattern=NOT_BLANK, max_length=MAX_TEXT)
 
 
 class ConclusionIn(BaseModel):
@@ -99,9 +100,9 @@ class ConclusionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     outcome: ReviewOutcome
-    conclusion: str = Field(min_length=1, pattern=r"\S", max_length=MAX_TEXT)
+    conclusion: str = Field(min_length=1, pattern=NOT_BLANK, max_length=MAX_TEXT)
     new_opinion_title: str | None = Field(
-        default=None, min_length=1, pattern=r"\S", max_length=200, description="Relapse only"
+        default=None, min_length=1, pattern=NOT_BLANK, max_length=200, description="Relapse only"
     )
     period: PeriodIn | None = Field(default=None, description="Relapse only; default the rule")
 
