@@ -3,15 +3,17 @@
 schemathesis builds requests from each service's own OpenAPI document (the one clients and the
 console read) and the service answers them in memory, exactly as in ``test_no_server_errors``:
 SQLite, FastStream's test broker, a fixed clock. Each operation gets a few deterministic
-examples (``derandomize``), sent as committee staff (``/ops/*`` as the operator). Checked:
+examples (``derandomize``; ``JIANDU_FUZZ_EXAMPLES`` for more), sent as committee staff
+(``/ops/*`` as the operator), once with valid data and once with invalid data. Checked:
 
-1. no answer is a 5xx, and every error answer is ``application/problem+json``;
-2. a request the schema says is valid is never refused by request validation — a 422 titled
-   "Invalid request" (the kernel's answer to a pydantic/FastAPI validation error, see
-   ``jiandu_shared.web.problems``) means the service enforces a constraint its OpenAPI does not
-   state. Domain answers (404, 409, 403 and the rule 422 "Rule violated") are fine: the data
-   were valid, the state did not allow them;
-3. a successful answer conforms to the response schema the OpenAPI declares.
+1. no answer is a 5xx (nor an exception through the transport), and every error answer is
+   ``application/problem+json`` — valid and invalid data alike;
+2. valid data is never refused by request validation: a 422 titled "Invalid request" (the
+   kernel's answer to a validation error, see ``jiandu_shared.web.problems``) for a body a JSON
+   Schema validator also finds valid means the service enforces a constraint its OpenAPI does
+   not state. Domain answers (404, 409, 403 and the rule 422 "Rule violated") are fine: the
+   data were valid, the state did not allow them;
+3. a successful answer to valid data conforms to the response schema the OpenAPI declares.
 
 Hypothesis runs in a worker thread; each generated request is sent on the test's event loop,
 where the service's database and broker live.
@@ -31,6 +33,8 @@ import jsonschema_rs
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -71,9 +75,10 @@ def role_for(path: str) -> Role:
     return Role.OPERATOR if path.startswith("/ops/") else Role.COMMITTEE_STAFF
 
 
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
 @pytest.mark.parametrize("spec", [TOPICS, DEPUTIES, FINANCE, NOTIFICATIONS], ids=lambda s: s.name)
-async def test_every_operation_accepts_what_its_schema_allows(
-    spec: ServiceSpec[Any], data_dir: Path
+async def test_every_operation_answers_by_its_schema(
+    spec: ServiceSpec[Any], mode: GenerationMode, data_dir: Path
 ) -> None:
     async with in_memory(spec, data_dir, FixedClock(NOW)) as (_, client):
         document = (await client.get("/openapi.json")).json()
@@ -87,7 +92,7 @@ async def test_every_operation_accepts_what_its_schema_allows(
             future = asyncio.run_coroutine_threadsafe(_request(client, kwargs), loop)
             return future.result(timeout=60)
 
-        failures = await asyncio.to_thread(_fuzz, schema, send)
+        failures = await asyncio.to_thread(_fuzz, schema, mode, send)
 
     known = KNOWN_FAILURES[spec.name]
     unexpected = {op: found for op, found in failures.items() if op not in known}
@@ -109,7 +114,7 @@ def _headers_never_null(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fuzz(
-    schema: Any, send: Callable[[dict[str, Any]], httpx.Response]
+    schema: Any, mode: GenerationMode, send: Callable[[dict[str, Any]], httpx.Response]
 ) -> dict[tuple[str, str], list[str]]:
     failures: dict[tuple[str, str], list[str]] = {}
     for result in schema.get_all_operations():
@@ -117,25 +122,28 @@ def _fuzz(
         key = (operation.method.upper(), operation.path)
         if key in EXCLUDED:
             continue
-        found = _fuzz_operation(operation, send)
+        found = _fuzz_operation(operation, mode, send)
         if found:
             failures[key] = found
     return failures
 
 
-def _fuzz_operation(operation: Any, send: Callable[[dict[str, Any]], httpx.Response]) -> list[str]:
+def _fuzz_operation(
+    operation: Any, mode: GenerationMode, send: Callable[[dict[str, Any]], httpx.Response]
+) -> list[str]:
     found: list[str] = []
     headers = auth(role_for(operation.path), f"fuzz-{uuid.uuid4()}")
 
     @settings(
-        max_examples=MAX_EXAMPLES,
+        # Invalid data is slower to build and only checked for 5xx and problem+json: fewer.
+        max_examples=MAX_EXAMPLES if mode is GenerationMode.POSITIVE else MAX_EXAMPLES // 2,
         derandomize=True,
         database=None,
         deadline=None,
         phases=[Phase.explicit, Phase.generate],  # no shrinking: every failure is recorded
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=operation.as_strategy())
+    @given(case=operation.as_strategy(generation_mode=mode))
     def run(case: Any) -> None:
         kwargs = case.as_transport_kwargs(base_url="http://test", headers=headers)
         try:
@@ -143,15 +151,18 @@ def _fuzz_operation(operation: Any, send: Callable[[dict[str, Any]], httpx.Respo
         except Exception as error:  # raised through the ASGI transport: a 500 and worse
             problem: str | None = f"crash: {type(error).__name__}: {error}"
         else:
-            problem = _check(case, response)
+            problem = _check(case, response, mode)
         if problem and len(found) < 3:
             found.append(f"{problem}\n      request: {_describe(kwargs)}")
 
-    run()
+    try:
+        run()
+    except Unsatisfiable:  # negative mode, and nothing in the operation can be made invalid
+        assert mode is GenerationMode.NEGATIVE
     return found
 
 
-def _check(case: Any, response: httpx.Response) -> str | None:
+def _check(case: Any, response: httpx.Response, mode: GenerationMode) -> str | None:
     status = response.status_code
     content_type = response.headers.get("content-type", "")
     if status >= 500:
@@ -160,12 +171,15 @@ def _check(case: Any, response: httpx.Response) -> str | None:
         if not content_type.startswith(PROBLEM_JSON):
             return f"{status} is not problem+json ({content_type}): {response.text[:200]}"
         if (
-            status == 422
+            mode is GenerationMode.POSITIVE
+            and status == 422
             and response.json().get("title") == INVALID_REQUEST
             and _body_is_schema_valid(case)
         ):
             return f"schema-valid request refused: {response.json().get('detail', '')[:300]}"
         return None
+    if mode is GenerationMode.NEGATIVE:
+        return None  # invalid data let through is not this test's business
     try:
         case.validate_response(response, checks=[response_schema_conformance])
     except FailureGroup as error:  # the answer breaks its declared schema
