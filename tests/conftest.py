@@ -31,9 +31,12 @@ def rabbit() -> Iterator[RabbitNode]:
 
 
 @pytest.fixture
-def rabbit_url(rabbit: RabbitNode) -> str:
-    """A fresh virtual host per test, so queues and messages never leak between tests."""
-    return rabbit.vhost_url(rabbit.new_vhost())
+def rabbit_url(rabbit: RabbitNode) -> Iterator[str]:
+    """A fresh virtual host per test, so queues and messages never leak between tests; it is
+    deleted afterwards, so the session's node does not pile up every test's queues."""
+    vhost = rabbit.new_vhost()
+    yield rabbit.vhost_url(vhost)
+    rabbit.delete_vhost(vhost)
 
 
 @pytest.fixture(scope="session")
