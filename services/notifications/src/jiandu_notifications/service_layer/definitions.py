@@ -24,6 +24,7 @@ from jiandu_notifications.domain.subscriber import (
 )
 from jiandu_shared.agencies import Agency
 from jiandu_shared.contracts import Classification
+from jiandu_shared.web.text import WHITE_SPACE
 
 PATTERN = r"^(?:[a-z0-9_]+|\*|#)(?:\.(?:[a-z0-9_]+|\*|#))*$"
 Pattern = Annotated[str, Field(min_length=1, max_length=200, pattern=PATTERN)]
@@ -31,7 +32,9 @@ Ref = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.
 Email = Annotated[
     str,
     Field(
-        max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["office@example.gov.cn"]
+        max_length=254,
+        pattern=rf"^[^@{WHITE_SPACE}]+@[^@{WHITE_SPACE}]+\.[^@{WHITE_SPACE}]+$",
+        examples=["office@example.gov.cn"],
     ),
 ]
 Phone = Annotated[

@@ -45,7 +45,7 @@ from jiandu_shared.clock import Clock
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
 from jiandu_shared.web.problems import problem
-from jiandu_shared.web.text import NOT_BLANK
+from jiandu_shared.web.text import NOT_BLANK, WHITE_SPACE
 
 Publishable = Annotated[
     DeputyField,
@@ -54,6 +54,9 @@ Publishable = Annotated[
         + ", ".join(sorted(f.value for f in DISCLOSABLE_FIELDS))
     ),
 ]
+
+
+EMAIL = rf"^[^@{WHITE_SPACE}]+@[^{WHITE_SPACE}]+$"
 
 
 def _text(most: int) -> Any:
@@ -87,7 +90,7 @@ class ProfileIn(BaseModel):
         description="Mobile (13800138000) or landline with area code (0994-2345678)",
     )
     address: str | None = _text(model.MAX_ADDRESS)
-    email: str | None = Field(default=None, max_length=model.MAX_EMAIL, pattern=r"^[^@\s]+@\S+$")
+    email: str | None = Field(default=None, max_length=model.MAX_EMAIL, pattern=EMAIL)
     wechat: str | None = _text(model.MAX_WECHAT)
     published: list[Publishable] = Field(default_factory=list, max_length=len(DeputyField))
 
@@ -132,7 +135,7 @@ class ProfileChanges(BaseModel):
     term: int | None = Field(default=None, ge=1, le=99)
     phone: str | None = Field(default=None, max_length=20, pattern=r"^[+0-9][0-9 \-()]{4,19}$")
     address: str | None = _text(model.MAX_ADDRESS)
-    email: str | None = Field(default=None, max_length=model.MAX_EMAIL, pattern=r"^[^@\s]+@\S+$")
+    email: str | None = Field(default=None, max_length=model.MAX_EMAIL, pattern=EMAIL)
     wechat: str | None = _text(model.MAX_WECHAT)
     published: list[Publishable] | None = Field(default=None, max_length=len(DeputyField))
 
