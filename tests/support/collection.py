@@ -109,9 +109,7 @@ async def in_memory(
         yield service, client
 
 
-async def outbox_events(
-    service: Service[Any], event_type: str
-) -> list[dict[str, Any]]:
+async def outbox_events(service: Service[Any], event_type: str) -> list[dict[str, Any]]:
     """The data of every event of ``event_type`` the service committed, in order."""
     async with service.runtime.database.session() as session:
         rows = await session.scalars(
