@@ -66,3 +66,15 @@ def test_an_event_type_must_name_service_aggregate_and_verb() -> None:
             event_type = "topics.badly"
 
     assert "topics.badly" not in CATALOGUE
+
+
+def test_every_schema_in_the_catalogue_has_its_own_name() -> None:
+    """AsyncAPI documents key message and nested schemas by class name: two contracts of one
+    name (say ``OpinionDeadlineRecomputed`` in topics and deputies) would overwrite each other,
+    and which one won would depend on import order."""
+    names = [spec.model.__name__ for spec in CATALOGUE]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+    nested: dict[str, object] = {}
+    for spec in CATALOGUE:
+        for name, schema in spec.model.model_json_schema().get("$defs", {}).items():
+            assert nested.setdefault(name, schema) == schema, f"two nested schemas named {name}"

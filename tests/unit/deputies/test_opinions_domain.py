@@ -18,7 +18,7 @@ from jiandu_deputies.domain.opinions import (
 from jiandu_shared.calendar import CHINA_TZ, OfficialYear, Period, WorkingCalendar
 from jiandu_shared.contracts.deputies.opinions import (
     OpinionAnswered,
-    OpinionDeadlineRecomputed,
+    CitizenOpinionDeadlineRecomputed,
     OpinionDepartmentReplied,
     OpinionRaisedAsSuggestion,
     OpinionRaisedAsTopic,
@@ -232,7 +232,7 @@ def test_a_provisional_deadline_is_recounted_when_its_year_becomes_official() ->
     assert opinion.deadline.due == date(2027, 2, 22) and not opinion.deadline.provisional
     assert opinion.deadline_number == 2  # a new deadline: its own reminder and finding
     (event,) = opinion.events
-    assert isinstance(event, OpinionDeadlineRecomputed)
+    assert isinstance(event, CitizenOpinionDeadlineRecomputed)
     assert (event.previous_due, event.due) == (date(2027, 2, 15), date(2027, 2, 22))
     assert not opinion.recompute_deadline(calendar=loaded, now=china(date(2027, 2, 9)))
 

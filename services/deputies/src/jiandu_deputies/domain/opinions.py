@@ -27,7 +27,7 @@ from jiandu_shared.calendar import Deadline, Period, WorkingCalendar, aware_utc,
 from jiandu_shared.contracts import EventData
 from jiandu_shared.contracts.deputies.opinions import (
     OpinionAnswered,
-    OpinionDeadlineRecomputed,
+    CitizenOpinionDeadlineRecomputed,
     OpinionDepartmentReplied,
     OpinionRaisedAsSuggestion,
     OpinionRaisedAsTopic,
@@ -455,7 +455,7 @@ class CitizenOpinion:
         if recomputed.due != previous.due:
             self.deadline_number += 1
         self.events.append(
-            OpinionDeadlineRecomputed(
+            CitizenOpinionDeadlineRecomputed(
                 **self._facts(),
                 responder=responder,
                 department_id=self.department_id if responder is Responder.DEPARTMENT else None,

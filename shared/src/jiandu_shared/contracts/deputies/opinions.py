@@ -125,7 +125,7 @@ class OpinionResponseOverdue(_CitizenOpinionEvent):
     found_at: datetime
 
 
-class OpinionDeadlineRecomputed(_CitizenOpinionEvent):
+class CitizenOpinionDeadlineRecomputed(_CitizenOpinionEvent):
     """A provisional response deadline was recounted once its year's official calendar came."""
 
     event_type = "deputies.opinion.deadline_recomputed"
