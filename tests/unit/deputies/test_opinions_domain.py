@@ -17,8 +17,8 @@ from jiandu_deputies.domain.opinions import (
 )
 from jiandu_shared.calendar import CHINA_TZ, OfficialYear, Period, WorkingCalendar
 from jiandu_shared.contracts.deputies.opinions import (
-    OpinionAnswered,
     CitizenOpinionDeadlineRecomputed,
+    OpinionAnswered,
     OpinionDepartmentReplied,
     OpinionRaisedAsSuggestion,
     OpinionRaisedAsTopic,

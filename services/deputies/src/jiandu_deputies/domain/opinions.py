@@ -26,8 +26,8 @@ from typing import TypedDict
 from jiandu_shared.calendar import Deadline, Period, WorkingCalendar, aware_utc, local_date
 from jiandu_shared.contracts import EventData
 from jiandu_shared.contracts.deputies.opinions import (
-    OpinionAnswered,
     CitizenOpinionDeadlineRecomputed,
+    OpinionAnswered,
     OpinionDepartmentReplied,
     OpinionRaisedAsSuggestion,
     OpinionRaisedAsTopic,
