@@ -150,6 +150,13 @@ def main() -> None:
 
     processes: dict[str, subprocess.Popen[bytes]] = {}
     urls: dict[str, str] = {}
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if "console" in args.services:
+        # A deputy's QR short link lands on the console's page of that deputy.
+        console = f"http://{platform.host}:{service_settings('console').port}"
+        environment.setdefault(
+            "JIANDU_DEPUTIES_CITIZEN_PAGE_URL", console + "/portal/deputies/{code}"
+        )
     for name in args.services:
         try:
             settings = service_settings(name)
@@ -173,7 +180,7 @@ def main() -> None:
                 "--no-access-log",
                 *(["--workers", str(settings.workers)] if settings.workers > 1 else []),
             ],
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env=environment,
             start_new_session=True,  # Ctrl-C reaches the launcher only; it stops them in order
             preexec_fn=_die_with_parent,
         )
