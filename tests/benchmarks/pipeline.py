@@ -27,7 +27,7 @@ from jiandu_notifications.bootstrap import SPEC as NOTIFICATIONS
 from jiandu_shared.contracts import wrap
 from jiandu_shared.contracts.topics import ProposalSource, ProposalSubmitted
 from jiandu_shared.messaging.broker import make_broker
-from jiandu_shared.messaging.outbox import add_to_outbox
+from jiandu_shared.messaging.outbox import add_to_outbox, outbox_row
 from jiandu_shared.messaging.relay import OutboxRelay
 from jiandu_shared.messaging.topology import EVENTS_EXCHANGE
 from jiandu_shared.storage.database import Database
@@ -61,7 +61,9 @@ async def bench_relay(label: str, database_url: str, rabbit_url: str, n: int) ->
     await upgrade(database_url, "jiandu_topics:migrations")
     database = Database(database_url)
     async with database.session() as session:
-        await add_to_outbox(session, outbox, [wrap(e, producer="topics") for e in events(n)])
+        await add_to_outbox(
+            session, outbox, [outbox_row(wrap(e, producer="topics")) for e in events(n)]
+        )
         await session.commit()
     broker = make_broker(platform(rabbit_url, Path(".")), "bench")
     relay = OutboxRelay(database, outbox, broker, batch_size=500)

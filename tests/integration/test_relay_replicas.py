@@ -12,7 +12,7 @@ import pytest
 from jiandu_shared.contracts import wrap
 from jiandu_shared.contracts.topics import ProposalSource, ProposalSubmitted
 from jiandu_shared.messaging.broker import make_broker
-from jiandu_shared.messaging.outbox import add_to_outbox
+from jiandu_shared.messaging.outbox import add_to_outbox, outbox_row
 from jiandu_shared.messaging.relay import OutboxRelay
 from jiandu_shared.storage.database import Database
 from jiandu_shared.storage.migrations import upgrade
@@ -48,7 +48,7 @@ async def test_two_replicas_publish_each_event_once_in_aggregate_order(
             for seq in range(EVENTS_PER_AGGREGATE)
             for pid in proposal_ids
         ]
-        await add_to_outbox(session, outbox, envelopes)
+        await add_to_outbox(session, outbox, [outbox_row(e) for e in envelopes])
         await session.commit()
 
     settings = platform(rabbit_url, data_dir)

@@ -32,8 +32,7 @@ def outbox_row(envelope: Envelope[EventData]) -> dict[str, Any]:
     }
 
 
-async def add_to_outbox(
-    session: AsyncSession, outbox: Table, envelopes: list[Envelope[EventData]]
-) -> None:
-    if envelopes:
-        await session.execute(insert(outbox), [outbox_row(e) for e in envelopes])
+async def add_to_outbox(session: AsyncSession, outbox: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows made by ``outbox_row`` (when the events were raised, in their context)."""
+    if rows:
+        await session.execute(insert(outbox), rows)

@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+POOL_SIZE = 20
+POOL_OVERFLOW = 10
+
 
 class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
@@ -33,7 +36,10 @@ class Database:
             # No pre-ping: it cost a round trip on every checkout (6% of a request's CPU). After
             # a server restart the first statement on a stale connection fails, SQLAlchemy
             # drops the whole pool, and that one request answers 503 with Retry-After.
-            kwargs.update(pool_size=10, max_overflow=10)
+            # As many kept connections as requests a process serves at once: overflow
+            # connections are closed on check-in, so a smaller pool under load opened (and
+            # TLS-negotiated) a new PostgreSQL connection every few requests.
+            kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
             if self.url.get_driver_name() == "asyncpg":
                 # A server that does not answer fails a request (503) and /readyz within
                 # seconds, instead of asyncpg's 60-second default.

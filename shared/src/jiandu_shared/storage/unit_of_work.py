@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from jiandu_shared.clock import Clock, SystemClock
 from jiandu_shared.contracts import Envelope, EventData, wrap
 from jiandu_shared.messaging.inbox import delivered_among, first_delivery, record_deliveries
-from jiandu_shared.messaging.outbox import add_to_outbox
+from jiandu_shared.messaging.outbox import add_to_outbox, outbox_row
 from jiandu_shared.storage import idempotency
 from jiandu_shared.storage.database import Database
 from jiandu_shared.storage.idempotency import IdempotentRequest, StoredResponse
@@ -45,12 +45,16 @@ class UnitOfWork:
         self._on_commit = on_commit
         self._seen: list[RaisesEvents] = []
         self._loose_events: list[EventData] = []
-        self._staged: list[Envelope[EventData]] = []
+        # Outbox rows, made when the events are staged: a row takes the correlation, origin and
+        # trace context of the work that raised it, which in a group commit is not the committer's.
+        self._staged: list[dict[str, Any]] = []
         # Stamps the events' occurred_at; the bootstrap gives it the service's (testable) clock.
         self.clock: Clock = SystemClock()
         # Set by an entry point handling a creating request that carries an Idempotency-Key.
         self.idempotency: IdempotentRequest | None = None
         self._created: dict[str, Any] | None = None
+        # What earlier requests of a group commit created under their keys (see ``settle``).
+        self._remembered: list[tuple[IdempotentRequest, dict[str, Any]]] = []
         self.session: AsyncSession
 
     async def __aenter__(self) -> Self:
@@ -59,6 +63,7 @@ class UnitOfWork:
         self._loose_events = []
         self._staged = []
         self._created = None
+        self._remembered = []
         self._open(self.session)
         return self
 
@@ -109,11 +114,22 @@ class UnitOfWork:
     def stage_events(self) -> int:
         """Wrap the events raised so far, in the current correlation context; written at commit."""
         now = self.clock.now()
-        envelopes = [
-            wrap(e, producer=self.producer, occurred_at=now) for e in self.collect_new_events()
+        rows = [
+            outbox_row(wrap(e, producer=self.producer, occurred_at=now))
+            for e in self.collect_new_events()
         ]
-        self._staged.extend(envelopes)
-        return len(envelopes)
+        self._staged.extend(rows)
+        return len(rows)
+
+    def settle(self) -> None:
+        """End one request's share of a transaction that several requests use (a group
+        commit): its events are staged in its context, and what it created under its
+        Idempotency-Key is kept for the commit, so the next request may set its own."""
+        self.stage_events()
+        if self.idempotency is not None and self._created is not None:
+            self._remembered.append((self.idempotency, self._created))
+        self.idempotency = None
+        self._created = None
 
     @property
     def mark(self) -> tuple[int, int]:
@@ -137,13 +153,12 @@ class UnitOfWork:
         await record_deliveries(self.session, self._inbox, consumer, envelopes)
 
     async def commit(self) -> None:
-        self.stage_events()
+        self.settle()
         staged, self._staged = self._staged, []
+        remembered, self._remembered = self._remembered, []
         await add_to_outbox(self.session, self._outbox, staged)
-        if self.idempotency is not None and self._created is not None:
-            await idempotency.remember(
-                self.session, self._idempotency, self.idempotency, 201, self._created
-            )
+        for request, created in remembered:
+            await idempotency.remember(self.session, self._idempotency, request, 201, created)
         await self.session.commit()
         if staged and self._on_commit is not None:
             self._on_commit()

@@ -8,12 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
+
 from jiandu_shared.calendar import local_date
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts import Envelope
 from jiandu_shared.contracts.deputies import OpinionRaisedAsTopic
 from jiandu_shared.contracts.topics import ProposalSource
 from jiandu_shared.errors import Conflict, NotFound
+from jiandu_shared.storage.group_commit import GroupCommit
+from jiandu_shared.storage.idempotency import IdempotentRequest
 from jiandu_topics import SERVICE_NAME
 from jiandu_topics.domain.collection import CollectionWindow, FocusAreas
 from jiandu_topics.domain.plan import PlanItem
@@ -113,12 +117,20 @@ class Submitted:
 
 
 async def submit_proposal(
-    command: SubmitProposal, uow: TopicsUnitOfWork, clock: Clock, focus_areas: FocusAreas
+    command: SubmitProposal,
+    group: GroupCommit[TopicsUnitOfWork],
+    clock: Clock,
+    focus_areas: FocusAreas,
+    idempotency: IdempotentRequest | None = None,
 ) -> Submitted:
-    """Record a proposal while the year's collection window takes it."""
+    """Record a proposal while the year's collection window takes it.
+
+    Submissions are many and small (面向社会征题): concurrent ones share a transaction.
+    """
     focus_areas.require(command.focus_area)
-    now = clock.now()
-    async with uow:
+
+    async def submit(uow: TopicsUnitOfWork) -> Submitted:
+        now = clock.now()
         window = await uow.collection_windows.by_year(command.year)
         if window is None:
             raise Conflict(
@@ -140,8 +152,12 @@ async def submit_proposal(
         uow.proposals.add(proposal)
         # A retry with the same Idempotency-Key must get the secret shown once.
         uow.record_created(proposal.id, tracking_secret=secret)
-        await commit(uow, duplicate="a proposal with this tracking code exists; submit again")
-    return Submitted(proposal, secret)
+        return Submitted(proposal, secret)
+
+    try:
+        return await group.run(submit, idempotency=idempotency)
+    except IntegrityError as exc:
+        raise Conflict("a proposal with this tracking code exists; submit again") from exc
 
 
 async def record_deputy_topic(

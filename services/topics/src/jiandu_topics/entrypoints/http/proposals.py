@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.topics import ProposalSource, SupervisionMethod
 from jiandu_shared.errors import RuleViolation
+from jiandu_shared.storage.group_commit import GroupCommit
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
 from jiandu_shared.web.text import NOT_BLANK
@@ -228,6 +229,7 @@ async def _submitter_ref(body: ProposalIn, request: Request) -> str | None:
 def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter:
     router = APIRouter(tags=["proposals"])
     focus_areas = FocusAreas(TopicsSettings().focus_areas)
+    submissions = GroupCommit(uow, name="topics.proposals")
 
     @router.post(
         "/proposals",
@@ -246,15 +248,14 @@ def build_router(uow: Callable[[], TopicsUnitOfWork], clock: Clock) -> APIRouter
             return ProposalReceipt(
                 **ProposalOut.of(proposal).model_dump(), tracking_secret=created["tracking_secret"]
             )
-        unit = uow()
-        unit.idempotency = idempotency.request
         submitted = await collection.submit_proposal(
             collection.SubmitProposal(
                 **body.model_dump(exclude={"submitter_ref"}), submitter_ref=submitter_ref
             ),
-            unit,
+            submissions,
             clock,
             focus_areas,
+            idempotency.request,
         )
         return ProposalReceipt(
             **ProposalOut.of(submitted.proposal).model_dump(),
