@@ -11,7 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from jiandu_deputies.adapters.metadata import outbox
 from jiandu_deputies.domain.registry import Deputy
 from jiandu_deputies.service_layer.unit_of_work import DeputiesUnitOfWork
 from jiandu_shared.clock import FixedClock
@@ -159,6 +161,43 @@ async def test_a_retried_submission_with_the_same_key_creates_one_opinion(
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert first.json() == again.json()
     assert len(await outbox_events(service, "deputies.opinion.submitted")) == 1
+
+
+async def test_a_burst_of_submissions_each_gets_its_own_opinion_and_receipt(
+    deputies_service: Running, deputy: Deputy
+) -> None:
+    """Concurrent 码上提 share transactions (group commit); an unknown code among them fails
+    alone, and every receipt tracks its own opinion, retries included."""
+    service, client = deputies_service
+    url = f"/public/deputies/{deputy.public_code}/opinions"
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                url,
+                json=opinion_body(subject=f"路灯 {n}"),
+                headers={"Idempotency-Key": f"burst-{n}", "X-Correlation-ID": f"burst-{n}"},
+            )
+            for n in range(12)
+        ),
+        client.post("/public/deputies/ZZZZZZZZ/opinions", json=opinion_body()),
+    )
+    assert [r.status_code for r in responses] == [201] * 12 + [404]
+    receipts = [r.json() for r in responses[:12]]
+    assert len({r["tracking_code"] for r in receipts}) == 12
+    for n, receipt in enumerate(receipts):
+        tracked = await track(client, receipt)
+        assert tracked.status_code == 200 and tracked.json()["subject"] == f"路灯 {n}"
+    again = await client.post(
+        url, json=opinion_body(subject="路灯 5"), headers={"Idempotency-Key": "burst-5"}
+    )
+    assert again.json() == receipts[5]
+    async with service.runtime.database.session() as session:
+        correlations = await session.scalars(
+            select(outbox.c.correlation_id).where(
+                outbox.c.event_type == "deputies.opinion.submitted"
+            )
+        )
+        assert sorted(correlations) == sorted(f"burst-{n}" for n in range(12))
 
 
 async def test_bad_submissions_are_4xx_problems(

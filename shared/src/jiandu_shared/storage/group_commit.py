@@ -83,10 +83,10 @@ class GroupCommit(Generic[U]):
             del self._queued[: self.max_batch]
             try:
                 await self._commit_batch(batch)
-            except BaseException as exc:  # cancelled: no request may wait forever
-                for work in batch:
-                    if not work.future.done():
-                        work.future.set_exception(exc)
+            except BaseException:  # cancelled (shutdown): no request may wait forever
+                for work in [*batch, *self._queued]:
+                    work.future.cancel()
+                self._queued.clear()
                 raise
 
     async def _commit_batch(self, batch: list[_Work[U]]) -> None:

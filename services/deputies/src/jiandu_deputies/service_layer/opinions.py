@@ -19,6 +19,8 @@ from jiandu_deputies.service_layer.unit_of_work import DeputiesUnitOfWork
 from jiandu_shared.calendar import Period, WorkingCalendar, local_date
 from jiandu_shared.clock import Clock
 from jiandu_shared.errors import Conflict, NotFound
+from jiandu_shared.storage.group_commit import GroupCommit
+from jiandu_shared.storage.idempotency import IdempotentRequest
 
 
 async def commit(uow: DeputiesUnitOfWork, *, duplicate: str) -> None:
@@ -94,14 +96,24 @@ class Submitted:
 
 
 async def submit(
-    command: SubmitOpinion, uow: DeputiesUnitOfWork, clock: Clock, rules: OpinionRules
+    command: SubmitOpinion,
+    group: GroupCommit[DeputiesUnitOfWork],
+    clock: Clock,
+    rules: OpinionRules,
+    idempotency: IdempotentRequest | None = None,
 ) -> Submitted:
-    async with uow:
-        deputy = await uow.deputies.by_public_code(command.code)
-        if deputy is None or not deputy.active:
-            # A deputy who left office has no code any more: the same answer as an unknown one.
-            raise NotFound("deputy with code", command.code)
-        calendar = await uow.calendar.working_calendar()
+    """码上提 is public and bursty (a QR code on a poster): concurrent submissions share a
+    transaction (see ``jiandu_shared.storage.group_commit``)."""
+
+    async def submit_one(uow: DeputiesUnitOfWork) -> Submitted:
+        # Neither read can see what the batch's earlier submissions added, so they need not
+        # flush those first: the batch's rows go in at its commit, in one statement each.
+        with uow.session.no_autoflush:
+            deputy = await uow.deputies.by_public_code(command.code)
+            if deputy is None or not deputy.active:
+                # A deputy who left office has no code any more: the answer for an unknown one.
+                raise NotFound("deputy with code", command.code)
+            calendar = await uow.calendar.working_calendar()
         opinion, secret = CitizenOpinion.submit(
             deputy_id=deputy.id,
             public_code=deputy.public_code,
@@ -117,8 +129,12 @@ async def submit(
         uow.citizen_opinions.add(opinion)
         # A retry with the same Idempotency-Key must get the secret shown once.
         uow.record_created(opinion.id, tracking_secret=secret)
-        await commit(uow, duplicate="an opinion with this tracking code exists; submit again")
-    return Submitted(opinion, secret)
+        return Submitted(opinion, secret)
+
+    try:
+        return await group.run(submit_one, idempotency=idempotency)
+    except IntegrityError as exc:
+        raise Conflict("an opinion with this tracking code exists; submit again") from exc
 
 
 async def track(code: str, secret: str, uow: DeputiesUnitOfWork) -> CitizenOpinion:

@@ -45,6 +45,7 @@ from jiandu_shared.calendar import Deadline, local_date
 from jiandu_shared.clock import Clock
 from jiandu_shared.contracts.deputies.opinions import Responder
 from jiandu_shared.errors import NotFound
+from jiandu_shared.storage.group_commit import GroupCommit
 from jiandu_shared.web.auth import Principal, Role, require
 from jiandu_shared.web.idempotency import IdempotencyDep
 from jiandu_shared.web.text import NOT_BLANK
@@ -355,6 +356,7 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
     router = APIRouter(tags=["opinions"])
     settings = DeputiesSettings()
     rules = OpinionRules.from_settings(settings)
+    submissions = GroupCommit(uow, name="deputies.citizen_opinions")
 
     def out(opinion: CitizenOpinion, who: Principal) -> OpinionOut:
         return OpinionOut.of(opinion, who, local_date(clock.now()))
@@ -425,8 +427,6 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
             opinion = await opinions.get(uuid.UUID(created["id"]), uow(), opinions.EVERYTHING)
             secret = str(created["tracking_secret"])
         else:
-            unit = uow()
-            unit.idempotency = idempotency.request
             submitted = await opinions.submit(
                 opinions.SubmitOpinion(
                     code=code,
@@ -436,9 +436,10 @@ def build_router(uow: Callable[[], DeputiesUnitOfWork], clock: Clock) -> APIRout
                     citizen_name=body.name,
                     citizen_contact=body.contact,
                 ),
-                unit,
+                submissions,
                 clock,
                 rules,
+                idempotency.request,
             )
             opinion, secret = submitted.opinion, submitted.tracking_secret
         return OpinionReceipt(
