@@ -19,6 +19,7 @@ from jiandu_shared.correlation import correlation_scope
 from jiandu_shared.errors import Conflict
 from jiandu_shared.service import Service, bootstrap
 from jiandu_shared.settings import service_settings
+from jiandu_shared.storage.availability import database_unavailable
 from jiandu_shared.storage.group_commit import GroupCommit
 from jiandu_shared.storage.idempotency import IdempotentRequest, replay
 from jiandu_topics.adapters.metadata import metadata, outbox
@@ -28,6 +29,7 @@ from jiandu_topics.domain.collection import FocusAreas
 from jiandu_topics.service_layer import collection
 from jiandu_topics.service_layer.unit_of_work import TopicsUnitOfWork
 from tests.support.collection import collection_year
+from tests.support.servers import free_port
 from tests.support.services import platform
 
 pytestmark = pytest.mark.postgres
@@ -165,4 +167,28 @@ async def test_a_lone_submission_is_its_own_transaction(
 
     assert (group.batches, group.works) == (2, 2)
     assert first.proposal.id != second.proposal.id
+    await service.runtime.database.dispose()
+
+
+async def test_an_unreachable_database_fails_the_whole_batch_at_once(data_dir: Path) -> None:
+    """Not one transaction per request after the batch failed: each would wait for the dead
+    server again. Every request gets the error (503 at the HTTP layer) from the one attempt."""
+    dead = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/nothing"
+    settings = service_settings(
+        "topics", platform=platform("amqp://unused/", data_dir), database_url=dead
+    )
+    service = bootstrap(SPEC, settings)
+    opened: list[TopicsUnitOfWork] = []
+
+    def counting_uow() -> TopicsUnitOfWork:
+        opened.append(service.uow())
+        return opened[-1]
+
+    group = GroupCommit(counting_uow, name="test")
+    outcomes = await asyncio.gather(
+        *(submit(group, f"down{n}") for n in range(10)), return_exceptions=True
+    )
+
+    assert all(isinstance(o, Exception) and database_unavailable(o) for o in outcomes), outcomes
+    assert len(opened) == 1, "one attempt for the batch, not one more per request"
     await service.runtime.database.dispose()

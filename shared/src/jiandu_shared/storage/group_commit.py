@@ -11,7 +11,9 @@ the rows and one commit. Every request is answered only after that commit, so:
 - nothing is acknowledged before it is durable, and a work sees what earlier works of the
   batch wrote (they run one after another on the same session);
 - if any work raises, or the commit fails, the batch is run again one work per transaction,
-  so a failure stays with the request that caused it and the others still succeed;
+  so a failure stays with the request that caused it and the others still succeed; but when
+  the database is unreachable every request of the batch answers at once (503), instead of
+  each waiting out the connection timeout in turn;
 - under light load a batch is one request, the same transaction as without grouping.
 
 It is the HTTP twin of ``messaging.batching`` (one transaction per batch of consumed events).
@@ -26,6 +28,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from jiandu_shared.storage.availability import database_unavailable
 from jiandu_shared.storage.idempotency import IdempotentRequest
 from jiandu_shared.storage.unit_of_work import UnitOfWork
 
@@ -93,7 +96,12 @@ class GroupCommit(Generic[U]):
         if len(batch) > 1:
             try:
                 results = await self._all_at_once(batch)
-            except Exception:
+            except Exception as exc:
+                if database_unavailable(exc):
+                    # Every request would wait for the same dead server again, one by one:
+                    # all answer now (503 with Retry-After) and the clients retry.
+                    _fail(batch, exc)
+                    return
                 logger.info(
                     "group commit of %d for %s failed; one transaction each",
                     len(batch),
@@ -105,8 +113,10 @@ class GroupCommit(Generic[U]):
                     if not work.future.done():
                         work.future.set_result(result)
                 return
-        for work in batch:
-            await self._alone(work)
+        for n, work in enumerate(batch):
+            if (unavailable := await self._alone(work)) is not None:
+                _fail(batch[n + 1 :], unavailable)
+                return
 
     async def _all_at_once(self, batch: list[_Work[U]]) -> list[Any]:
         results: list[Any] = []
@@ -118,19 +128,26 @@ class GroupCommit(Generic[U]):
         self.works += len(batch)
         return results
 
-    async def _alone(self, work: _Work[U]) -> None:
+    async def _alone(self, work: _Work[U]) -> Exception | None:
+        """Run one work in its own transaction; the error when the database is unreachable."""
         try:
             async with self.uow() as uow:
                 result = await _in_context(work, uow)
                 await uow.commit()
         except Exception as exc:
-            if not work.future.done():
-                work.future.set_exception(exc)
-            return
+            _fail([work], exc)
+            return exc if database_unavailable(exc) else None
         self.batches += 1
         self.works += 1
         if not work.future.done():
             work.future.set_result(result)
+        return None
+
+
+def _fail(works: list[_Work[Any]], exc: Exception) -> None:
+    for work in works:
+        if not work.future.done():
+            work.future.set_exception(exc)
 
 
 async def _in_context(work: _Work[U], uow: U) -> Any:
