@@ -30,7 +30,7 @@ from jiandu_shared.settings import ServiceSettings, service_settings
 from jiandu_shared.storage.database import Database
 from jiandu_shared.storage.unit_of_work import UnitOfWork
 from jiandu_shared.tracing import TraceSource
-from jiandu_shared.web.app import create_app
+from jiandu_shared.web.app import SERVING, create_app
 
 U = TypeVar("U", bound=UnitOfWork)
 
@@ -110,6 +110,13 @@ def bootstrap(
         trace=spec.trace(uow) if spec.trace is not None else None,
     )
     return Service(spec, runtime, app, clock)
+
+
+def serve(spec: ServiceSpec[U]) -> FastAPI:
+    """The app a server process runs (``uvicorn --factory``): it tunes the process once started."""
+    app = bootstrap(spec).app
+    setattr(app.state, SERVING, True)
+    return app
 
 
 def _configured_clock(settings: ServiceSettings) -> Clock:

@@ -10,7 +10,7 @@ from jiandu_shared import service
 
 
 def create() -> FastAPI:
-    return service.bootstrap(SPEC).app
+    return service.serve(SPEC)
 
 
 def asyncapi() -> FastStream:

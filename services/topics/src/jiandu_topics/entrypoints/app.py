@@ -10,7 +10,7 @@ from jiandu_topics.bootstrap import SPEC
 
 
 def create() -> FastAPI:
-    return service.bootstrap(SPEC).app
+    return service.serve(SPEC)
 
 
 def asyncapi() -> FastStream:
