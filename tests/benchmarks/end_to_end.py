@@ -456,7 +456,7 @@ def main() -> None:
     parser.add_argument(
         "--topics-workers",
         type=int,
-        default=2,
+        default=1,
         help="topics' worker processes on PostgreSQL (JIANDU_TOPICS_WORKERS; SQLite runs one)",
     )
     parser.add_argument(
