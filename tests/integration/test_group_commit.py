@@ -38,7 +38,7 @@ idempotency_keys = metadata.tables["idempotency_keys"]
 
 YEAR = collection_year()
 CLOCK = SystemClock()
-AREAS = FocusAreas(("preschool_childcare",))
+AREAS = FocusAreas({"preschool_childcare": "学前教育"})
 
 
 async def started(data_dir: Path, database_url: Callable[[], str | None]) -> Service[Any]:
@@ -116,11 +116,9 @@ async def test_concurrent_submissions_share_transactions_and_keep_their_own_cont
         assert row.origin == f"POST /proposals {title}"
     # A retry of one of them replays what its own request created, secret included.
     async with service.runtime.database.session() as session:
-        first = await replay(
-            session,
-            idempotency_keys,
-            IdempotentRequest.of("POST /proposals", "key-p17", "p17"),
-        )
+        retried = IdempotentRequest.of("POST /proposals", "key-p17", "p17")
+        assert retried is not None
+        first = await replay(session, idempotency_keys, retried)
     assert first is not None
     assert first.body == {
         "id": str(results[17].proposal.id),
