@@ -17,6 +17,7 @@ from jiandu_shared.runtime import ServiceRuntime
 from jiandu_shared.tracing import TraceSource
 from jiandu_shared.web import operations
 from jiandu_shared.web.middleware import RequestContext
+from jiandu_shared.web.openapi import state_text_rules
 from jiandu_shared.web.problems import install_problem_handlers
 
 logger = logging.getLogger("jiandu.http")
@@ -61,6 +62,7 @@ def create_app(
     app.state.runtime = runtime
     app.state.auth_secret = runtime.settings.platform.auth_secret
     install_problem_handlers(app)
+    state_text_rules(app)
 
     app.add_middleware(RequestContext)
 

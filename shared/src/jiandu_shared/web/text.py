@@ -12,7 +12,11 @@ WHITE_SPACE = r"\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u
 """Unicode ``White_Space``, for inside a character class: what pydantic strips and ``\\s``
 matches in its patterns."""
 
-NOT_BLANK = rf"[^{WHITE_SPACE}]"
-"""A pattern for "not blank": some character that is not white space. For a field of a model
-with ``str_strip_whitespace`` and ``min_length=1``, where a text made only of white space is
-stripped to nothing and refused although ``minLength: 1`` allows it."""
+NO_NUL = r"^[^\x00]*$"
+"""No NUL character (U+0000), which every text of a request is refused for (PostgreSQL cannot
+store it; ``web.middleware``). ``web.openapi`` states it on every otherwise free string."""
+
+NOT_BLANK = rf"^[^\x00]*[^{WHITE_SPACE}\x00][^\x00]*$"
+"""A pattern for "not blank": some character that is not white space, and no NUL. For a field of
+a model with ``str_strip_whitespace`` and ``min_length=1``, where a text made only of white
+space is stripped to nothing and refused although ``minLength: 1`` allows it."""

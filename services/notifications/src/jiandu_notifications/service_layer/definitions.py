@@ -33,7 +33,7 @@ Email = Annotated[
     str,
     Field(
         max_length=254,
-        pattern=rf"^[^@{WHITE_SPACE}]+@[^@{WHITE_SPACE}]+\.[^@{WHITE_SPACE}]+$",
+        pattern=rf"^[^@{WHITE_SPACE}\x00]+@[^@{WHITE_SPACE}\x00]+\.[^@{WHITE_SPACE}\x00]+$",
         examples=["office@example.gov.cn"],
     ),
 ]

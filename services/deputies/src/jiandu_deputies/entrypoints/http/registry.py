@@ -56,7 +56,7 @@ Publishable = Annotated[
 ]
 
 
-EMAIL = rf"^[^@{WHITE_SPACE}]+@[^{WHITE_SPACE}]+$"
+EMAIL = rf"^[^@{WHITE_SPACE}\x00]+@[^{WHITE_SPACE}\x00]+$"
 
 
 def _text(most: int) -> Any:
