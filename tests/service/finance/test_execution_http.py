@@ -209,6 +209,22 @@ async def test_ndjson_bad_lines_are_rows_with_line_numbers(finance: httpx.AsyncC
     assert [r["line"] for r in answer.json()["rejections"]] == [3, 5]
 
 
+@pytest.mark.parametrize("kind", ["csv", "ndjson"])
+async def test_a_nul_in_a_streamed_file_is_a_rejected_row_not_a_server_error(
+    finance: httpx.AsyncClient, kind: str
+) -> None:
+    """A file body streams past the middleware's NUL check (it is never held in memory
+    there): the import refuses the row itself, since PostgreSQL cannot store NUL."""
+    rows = scenario_rows()[:3]
+    rows[1] = {**rows[1], "row_id": "r\x00x"}  # line 3
+    body, headers = (as_csv(rows), CSV) if kind == "csv" else (as_ndjson(rows), NDJSON)
+    answer = await finance.post("/execution/imports", content=body, headers=headers)
+    assert answer.status_code == 422, answer.text
+    (rejected,) = answer.json()["rejections"]
+    assert rejected["line"] == (3 if kind == "csv" else 2)
+    assert "NUL" in rejected["reason"]
+
+
 async def test_findings_are_handled_offline_by_their_department_then_closed(
     finance: httpx.AsyncClient, finance_service: tuple[Service[FinanceUnitOfWork], Any]
 ) -> None:

@@ -19,6 +19,7 @@ from jiandu_shared.web.problems import problem
 NUL_MESSAGE = "text must not contain NUL characters (\\u0000)"
 _HEADER = CORRELATION_HEADER.lower().encode()
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+_FORM = "application/x-www-form-urlencoded"
 
 
 class RequestContext:
@@ -47,12 +48,9 @@ class RequestContext:
             if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
                 await self._refuse(scope, receive, send_with_id)
                 return
-            if method in _WITH_BODY:
+            if method in _WITH_BODY and (media := _checked_media(scope)) is not None:
                 body = await _read_body(receive)
-                # An uploaded file (e.g. an XLSX roster) is binary: the route reads and checks it.
-                if not _is_multipart(scope) and (
-                    b"\x00" in body or (b"\\u0000" in body and _json_has_nul(body))
-                ):
+                if _has_nul(media, body):
                     await self._refuse(scope, receive, send_with_id)
                     return
                 receive = _replay(body, receive)
@@ -64,8 +62,23 @@ class RequestContext:
         await response(scope, receive, send)
 
 
-def _is_multipart(scope: Scope) -> bool:
-    return _header(scope, b"content-type").lower().startswith("multipart/form-data")
+def _checked_media(scope: Scope) -> str | None:
+    """The media type of a body this middleware reads and checks: JSON (also when no type is
+    given, as FastAPI reads it) and forms. Anything else (a multipart upload, a CSV or NDJSON
+    file as the body) streams through untouched: its route reads it within its own size limit
+    and refuses NUL in its rows, so a large file is never held in memory here."""
+    media = _header(scope, b"content-type").split(";", 1)[0].strip().lower()
+    if media in ("", "application/json", _FORM) or media.endswith("+json"):
+        return media
+    return None
+
+
+def _has_nul(media: str, body: bytes) -> bool:
+    if b"\x00" in body:
+        return True
+    if media == _FORM:
+        return b"%00" in body
+    return b"\\u0000" in body and _json_has_nul(body)
 
 
 def _header(scope: Scope, name: bytes) -> str:

@@ -129,6 +129,10 @@ class Rejection:
 def _text(row: Mapping[str, Any], name: str) -> str | None:
     value = row.get(name)
     if type(value) is str:  # the common case, first
+        if "\x00" in value:
+            # PostgreSQL cannot store NUL in text; the file streams past the NUL check of
+            # the HTTP middleware, so its rows are checked here.
+            raise RowRejected(f"{name}: contains a NUL character (\\u0000)")
         return value.strip() or None
     if value is None:
         return None
